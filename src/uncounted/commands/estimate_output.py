@@ -1,0 +1,136 @@
+"""Render the outcome of ``uncounted estimate``: JSON for machines, rich tables for people."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from uncounted.commands.estimate_run import MethodResult, Outcome
+
+# closedp's per-model columns, in Rcapture's order, as the JSON keys.
+CLOSEDP_KEYS = ("model", "estimate", "stderr", "deviance", "df", "aic", "bic")
+
+
+def result_dict(result: MethodResult, outcome: Outcome) -> dict[str, Any]:
+    """One method as a JSON-ready dict: the Estimate's keys, ``seconds`` spent fitting."""
+    if result.estimate is None:
+        return {
+            "method": result.method,
+            "n_observed": outcome.n_observed,
+            "estimate": None,
+            "lower": None,
+            "upper": None,
+            "level": outcome.level,
+            "warnings": result.warnings,
+            "settings": {},
+            "seconds": result.seconds,
+            "error": result.error,
+        }
+    out: dict[str, Any] = result.estimate.to_dict()
+    out["method"] = result.method
+    out["warnings"] = result.warnings
+    out["seconds"] = result.seconds
+    if result.models is not None:
+        out["models"] = closedp_models(result)
+    return out
+
+
+def closedp_models(result: MethodResult) -> list[dict[str, Any]]:
+    """closedp's table as a list of dicts, named as Rcapture names the models."""
+    frame = result.models
+    rows: list[dict[str, Any]] = []
+    for record in frame.to_dict(orient="records"):
+        row = {key: _plain(record.get(key)) for key in CLOSEDP_KEYS}
+        row.update({str(k): _plain(v) for k, v in record.items() if k not in row})
+        rows.append(row)
+    return rows
+
+
+def to_json(outcome: Outcome) -> str:
+    """One JSON object for a single method; a list for ``all``; closedp: a list of models."""
+    if outcome.method == "closedp":
+        (result,) = outcome.results
+        base = result_dict(result, outcome)
+        base.pop("models", None)
+        shared = {k: base[k] for k in ("method", "n_observed", "level", "settings", "seconds")}
+        shared["warnings"] = base["warnings"]
+        models = [
+            {**shared, **row, "lower": row.get("lower"), "upper": row.get("upper")}
+            for row in closedp_models(result)
+        ]
+        return json.dumps(models, ensure_ascii=False)
+    items = [result_dict(r, outcome) for r in outcome.results]
+    payload: Any = items if outcome.method == "all" else items[0]
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _number(x: Any, digits: int | None = None) -> str:
+    if x is None:
+        return "-"
+    value = float(x)
+    if not math.isfinite(value):
+        return "-"
+    if digits is None:
+        digits = 0 if abs(value) >= 100 else 1
+    return f"{value:,.{digits}f}"
+
+
+def print_tables(outcome: Outcome) -> None:
+    """Print a readable table (and warnings) to stdout."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    pct = f"{outcome.level * 100:g}%"
+    console.print(f"[bold]{outcome.file.name}[/bold]: {outcome.description}")
+    if outcome.method == "closedp":
+        (result,) = outcome.results
+        table = Table("model", "estimate", "stderr", "deviance", "df", "AIC", "BIC")
+        for row in closedp_models(result):
+            table.add_row(
+                str(row["model"]),
+                _number(row["estimate"]),
+                _number(row["stderr"], 1),
+                _number(row["deviance"], 2),
+                _number(row["df"], 0),
+                _number(row["aic"], 2),
+                _number(row["bic"], 2),
+            )
+        console.print(table)
+    else:
+        table = Table("method", "estimate", f"{pct} interval", "unobserved", "seconds", "notes")
+        for result in outcome.results:
+            est = result.estimate
+            if est is None:
+                table.add_row(result.method, "-", "-", "-", f"{result.seconds:.2f}", "failed")
+                continue
+            note = f"{len(result.warnings)} warning(s)" if result.warnings else ""
+            table.add_row(
+                result.method,
+                _number(est.point),
+                f"{_number(est.lower)} to {_number(est.upper)}",
+                _number(est.point - est.n_observed),
+                f"{result.seconds:.2f}",
+                note,
+            )
+        console.print(table)
+    for result in outcome.results:
+        if result.error:
+            console.print(f"[red]{result.method} failed:[/red] {result.error}", soft_wrap=True)
+        for text in result.warnings:
+            console.print(f"[yellow]{result.method}:[/yellow] {text}", soft_wrap=True)
+    if len(outcome.results) == 1 and outcome.results[0].estimate is not None:
+        est = outcome.results[0].estimate
+        settings = ", ".join(f"{k}={v}" for k, v in est.settings.items() if k != "progress")
+        console.print(f"settings: {settings}", soft_wrap=True)

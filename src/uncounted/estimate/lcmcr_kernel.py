@@ -1,0 +1,548 @@
+"""The LCMCR Gibbs sweep, compiled with numba.
+
+One sweep updates, in the order of LCMCR 0.4.14 (``NPLCM_CR_Basic_Freq.cpp``,
+Manrique-Vallier 2016):
+
+1. the split of each observed capture pattern's count over the latent classes,
+   a multinomial per pattern (never one label per individual);
+2. the capture probabilities ``lambda[j, k] ~ Beta(1 + captured, 1 + not captured)``,
+   counting the unobserved individuals allocated in the previous sweep;
+3. the stick-breaking weights ``V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)``, on the log
+   scale;
+4. the probability ``pi0`` of the all-zero history and the unobserved count
+   ``n0 ~ NegBin(n, 1 - pi0)`` (redrawn while above ``20 n``, as LCMCR does);
+5. the split of ``n0`` over classes, a multinomial;
+6. ``alpha ~ Gamma(a_alpha + K - 1, b_alpha - log pi_K)`` (skipped during warm-up).
+
+The cost of a sweep is O(P K J) for P distinct patterns, J lists and K classes, whatever
+the number of individuals. Pattern probabilities are products on the natural scale (with
+a log-scale fallback when a pattern's probabilities underflow for every class), and the
+multinomials visit classes in decreasing order of weight so that they usually stop after
+the few occupied classes.
+
+Chain state lives in arrays owned by the caller, so sampling can proceed in chunks (for
+progress reports) and resume exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from uncounted.estimate.lcmcr_random import (
+    State,
+    binomial,
+    jit,
+    log_gamma,
+    negative_binomial,
+    uniform,
+)
+from uncounted.estimate.lcmcr_random import gamma as gamma_draw
+
+__all__ = ["PatternTree", "initialise", "pattern_tree", "relabel_by_weight", "run_sweeps"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+# A pattern whose count is at most this is split over classes by counting uniforms against
+# cumulative weights (cost ~ count); above it, by conditional binomials (cost ~ number of
+# occupied classes). Tuned on the benchmark data.
+_BY_UNIFORMS_MAX = 48
+# LCMCR redraws n0 while it exceeds this multiple of n; a cap on retries keeps a
+# degenerate state (pi0 ~ 1) from looping forever.
+_N0_CAP_FACTOR = 20
+_N0_MAX_RETRIES = 1000
+# Below this, a pattern's class probabilities are recomputed on the log scale.
+_TINY = 1e-280
+
+
+@dataclass(frozen=True)
+class PatternTree:
+    """Observed capture patterns arranged for the sweep.
+
+    Rows are the observed patterns plus, where missing, the patterns obtained by dropping
+    their last lists one at a time (count 0), ordered so that a row's ``parent`` (the
+    pattern without its ``last`` list; -1 for single-list patterns) comes before it.
+    ``ones_ptr``/``ones_idx`` list each row's lists (CSR); ``small`` and ``large`` are the
+    rows with a positive count at most / above the uniform-counting threshold; ``rows``
+    maps each input pattern to its row.
+    """
+
+    parent: I64
+    last: I64
+    ones_ptr: I64
+    ones_idx: I64
+    counts: I64
+    small: I64
+    large: I64
+    rows: I64
+
+
+def pattern_tree(patterns: npt.NDArray[np.uint8], counts: I64) -> PatternTree:
+    """Build the :class:`PatternTree` of distinct, non-empty patterns with their counts."""
+    keys = [tuple(int(j) for j in np.flatnonzero(row)) for row in patterns]
+    if any(len(key) == 0 for key in keys):
+        raise ValueError("the all-zero pattern cannot be observed")
+    found: dict[tuple[int, ...], int] = {}
+    for key, count in zip(keys, counts.tolist(), strict=True):
+        if key in found:
+            raise ValueError(f"pattern {key} appears twice")
+        found[key] = int(count)
+        for size in range(1, len(key)):
+            found.setdefault(key[:size], 0)
+    ordered = sorted(found, key=lambda key: (len(key), key))
+    index = {key: row for row, key in enumerate(ordered)}
+    n_rows = len(ordered)
+    parent = np.array([index[key[:-1]] if len(key) > 1 else -1 for key in ordered], np.int64)
+    last = np.array([key[-1] for key in ordered], dtype=np.int64)
+    ones_ptr = np.zeros(n_rows + 1, dtype=np.int64)
+    ones_ptr[1:] = np.cumsum([len(key) for key in ordered])
+    ones_idx = np.array([j for key in ordered for j in key], dtype=np.int64)
+    row_counts = np.array([found[key] for key in ordered], dtype=np.int64)
+    small = np.flatnonzero((row_counts > 0) & (row_counts <= _BY_UNIFORMS_MAX))
+    large = np.flatnonzero(row_counts > _BY_UNIFORMS_MAX)
+    rows = np.array([index[key] for key in keys], dtype=np.int64)
+    return PatternTree(parent, last, ones_ptr, ones_idx, row_counts, small, large, rows)
+
+
+@jit
+def _descending_order(w: F64, order: I64) -> None:
+    # Insertion sort: K is small (10 by default).
+    n_classes = w.shape[0]
+    for k in range(n_classes):
+        order[k] = k
+    for i in range(1, n_classes):
+        key = order[i]
+        t = i - 1
+        while t >= 0 and w[order[t]] < w[key]:
+            order[t + 1] = order[t]
+            t -= 1
+        order[t + 1] = key
+
+
+@jit
+def _multinomial_ordered(rng: State, n: int, prob: F64, order: I64, suffix: F64, out: I64) -> None:
+    """Split ``n`` over classes with weights ``prob`` (unnormalised), into ``out``.
+
+    Conditional binomials in the order ``order``; stops as soon as nobody is left.
+    """
+    n_classes = prob.shape[0]
+    acc = 0.0
+    for i in range(n_classes - 1, -1, -1):
+        acc += prob[order[i]]
+        suffix[i] = acc
+    for k in range(n_classes):
+        out[k] = 0
+    left = n
+    for i in range(n_classes):
+        if left == 0:
+            break
+        k = order[i]
+        if i == n_classes - 1 or suffix[i + 1] <= 0.0:
+            out[k] = left
+            break
+        c = binomial(rng, left, prob[k] / suffix[i])
+        out[k] = c
+        left -= c
+
+
+@jit
+def _pattern_probs_log(
+    m: int, ones_ptr: I64, ones_idx: I64, log_pi: F64, r: F64, q: F64, prob: F64
+) -> float:
+    # Same quantity as the product form, on the log scale, shifted by its maximum.
+    n_classes = prob.shape[0]
+    n_lists = q.shape[0]
+    top = -np.inf
+    for k in range(n_classes):
+        lp = log_pi[k]
+        for j in range(n_lists):
+            lp += math.log(q[j, k])
+        for t in range(ones_ptr[m], ones_ptr[m + 1]):
+            lp += math.log(r[ones_idx[t], k])
+        prob[k] = lp
+        if lp > top:
+            top = lp
+    total = 0.0
+    for k in range(n_classes):
+        prob[k] = math.exp(prob[k] - top)
+        total += prob[k]
+    return total
+
+
+@jit
+def _pattern_probs(
+    parent: I64,
+    last: I64,
+    ones_ptr: I64,
+    ones_idx: I64,
+    log_pi: F64,
+    w: F64,
+    r: F64,
+    q: F64,
+    prob: F64,
+    total: F64,
+) -> None:
+    """Unnormalised class probabilities of every pattern, ``prob[m, k] = pi_k P(x_m | k)``,
+    and their row sums.
+
+    Each row is its parent's row (the same pattern without its last list) times that
+    list's odds, one multiplication per class; rows are ordered parents first.
+    """
+    n_rows, n_classes = prob.shape
+    for m in range(n_rows):
+        j = last[m]
+        up = parent[m]
+        acc = 0.0
+        if up < 0:
+            for k in range(n_classes):
+                prob[m, k] = w[k] * r[j, k]
+                acc += prob[m, k]
+        else:
+            for k in range(n_classes):
+                prob[m, k] = prob[up, k] * r[j, k]
+                acc += prob[m, k]
+        if not acc > _TINY:
+            # Underflow: recompute on the log scale. The row is then rescaled, which its
+            # children inherit; only ratios within a row matter.
+            acc = _pattern_probs_log(m, ones_ptr, ones_idx, log_pi, r, q, prob[m])
+        total[m] = acc
+
+
+@jit
+def _split_by_uniforms(
+    rng: State, n: int, prob_row: F64, total: float, cum: F64, draws: F64, out_row: I64
+) -> None:
+    """Multinomial split of ``n`` (small) over classes: ``n`` uniforms counted against the
+    cumulative weights. Branch-free and vectorisable, unlike one search per individual."""
+    n_classes = prob_row.shape[0]
+    acc = 0.0
+    for k in range(n_classes):
+        acc += prob_row[k]
+        cum[k] = acc
+    for i in range(n):
+        draws[i] = uniform(rng) * total
+    below_prev = 0
+    for k in range(n_classes - 1):
+        edge = cum[k]
+        below = 0
+        for i in range(n):
+            below += draws[i] < edge
+        out_row[k] = below - below_prev
+        below_prev = below
+    out_row[n_classes - 1] = n - below_prev
+
+
+@jit
+def _allocate_observed(
+    rng: State,
+    ones_ptr: I64,
+    ones_idx: I64,
+    counts: I64,
+    small: I64,
+    large: I64,
+    prob: F64,
+    total: F64,
+    order: I64,
+    suffix: F64,
+    split: I64,
+    left: I64,
+    cum: F64,
+    draws: F64,
+    n_class: I64,
+    n_captured: I64,
+) -> None:
+    """Step 1: split every pattern's count over classes (into ``split[m, k]``) and
+    accumulate the class sizes ``n_class[k]`` and captures ``n_captured[j, k]``.
+
+    Patterns with few individuals count uniforms against cumulative weights; the others
+    draw conditional binomials class by class (in decreasing order of weight, stopping
+    when nobody is left), looping over patterns inside so that consecutive draws are
+    independent and the processor can overlap their latencies.
+    """
+    n_classes = prob.shape[1]
+    for t in range(small.shape[0]):
+        m = small[t]
+        _split_by_uniforms(rng, counts[m], prob[m], total[m], cum, draws, split[m])
+    for t in range(large.shape[0]):
+        m = large[t]
+        acc = 0.0
+        for i in range(n_classes - 1, -1, -1):
+            acc += prob[m, order[i]]
+            suffix[m, i] = acc
+        left[m] = counts[m]
+        for k in range(n_classes):
+            split[m, k] = 0
+    for i in range(n_classes):
+        k = order[i]
+        last = i == n_classes - 1
+        for t in range(large.shape[0]):
+            m = large[t]
+            n = left[m]
+            if n == 0:
+                continue
+            if last or suffix[m, i + 1] <= 0.0:
+                c = n
+            else:
+                c = binomial(rng, n, prob[m, k] / suffix[m, i])
+            split[m, k] = c
+            left[m] = n - c
+    for k in range(n_classes):
+        n_class[k] = 0
+    n_captured[:, :] = 0
+    for group in (small, large):
+        for t in range(group.shape[0]):
+            m = group[t]
+            for k in range(n_classes):
+                n_class[k] += split[m, k]
+            for o in range(ones_ptr[m], ones_ptr[m + 1]):
+                j = ones_idx[o]
+                for k in range(n_classes):
+                    n_captured[j, k] += split[m, k]
+
+
+@jit
+def _update_lambda(rng: State, n_class: I64, count0: I64, n_captured: I64, r: F64, q: F64) -> None:
+    """Step 2: Beta(1 + captured, 1 + not captured) for each list and class, stored as the
+    odds ``r = lambda / (1 - lambda)`` and ``q = 1 - lambda``."""
+    n_lists, n_classes = r.shape
+    for k in range(n_classes):
+        size = n_class[k] + count0[k]
+        if size == 0:
+            # Beta(1, 1): a uniform. Empty classes are common, and this skips two gammas.
+            for j in range(n_lists):
+                u = uniform(rng)
+                r[j, k] = u / (1.0 - u)
+                q[j, k] = 1.0 - u
+            continue
+        for j in range(n_lists):
+            a = n_captured[j, k]
+            ga = gamma_draw(rng, 1.0 + a)
+            gb = gamma_draw(rng, 1.0 + (size - a))
+            r[j, k] = ga / gb
+            q[j, k] = gb / (ga + gb)
+
+
+@jit
+def _log_sum(a: float, b: float) -> float:
+    if a > b:
+        return a + math.log1p(math.exp(b - a))
+    return b + math.log1p(math.exp(a - b))
+
+
+@jit
+def _update_weights(
+    rng: State, n_class: I64, count0: I64, alpha: float, log_pi: F64, pi: F64
+) -> int:
+    """Step 3: truncated stick-breaking weights given class sizes; returns the number of
+    occupied classes."""
+    n_classes = log_pi.shape[0]
+    remaining = 0
+    occupied = 0
+    for k in range(n_classes):
+        size = n_class[k] + count0[k]
+        remaining += size
+        if size > 0:
+            occupied += 1
+    log_rest = 0.0
+    for k in range(n_classes - 1):
+        size = n_class[k] + count0[k]
+        remaining -= size
+        la = log_gamma(rng, 1.0 + size)
+        lb = log_gamma(rng, alpha + remaining)
+        ls = _log_sum(la, lb)
+        log_pi[k] = la - ls + log_rest
+        log_rest += lb - ls
+        pi[k] = math.exp(log_pi[k])
+    log_pi[n_classes - 1] = log_rest
+    pi[n_classes - 1] = math.exp(log_rest)
+    return occupied
+
+
+@jit
+def _class_weights(log_pi: F64, pi: F64, q: F64, v: F64, w: F64) -> float:
+    """``v[k] = prod_j (1 - lambda[j, k])``, ``w[k] = pi[k] v[k]``; returns ``pi0 = sum w``."""
+    n_lists, n_classes = q.shape
+    for k in range(n_classes):
+        v[k] = 1.0
+    for j in range(n_lists):
+        for k in range(n_classes):
+            v[k] *= q[j, k]
+    pi0 = 0.0
+    for k in range(n_classes):
+        w[k] = pi[k] * v[k]
+        pi0 += w[k]
+    return pi0
+
+
+@jit
+def _draw_n0(rng: State, n_obs: int, pi0: float) -> tuple[int, int]:
+    """Step 4: n0 ~ NegBin(size n, success 1 - pi0), redrawn above 20 n. Returns
+    ``(n0, retries)``."""
+    p_seen = 1.0 - pi0
+    if p_seen <= 0.0:
+        return _N0_CAP_FACTOR * n_obs, _N0_MAX_RETRIES
+    cap = _N0_CAP_FACTOR * n_obs
+    for retry in range(_N0_MAX_RETRIES):
+        n0 = negative_binomial(rng, float(n_obs), p_seen)
+        if n0 <= cap:
+            return n0, retry
+    return cap, _N0_MAX_RETRIES
+
+
+@jit
+def initialise(
+    rng: State,
+    patterns: npt.NDArray[np.uint8],
+    counts: I64,
+    log_pi: F64,
+    pi: F64,
+    r: F64,
+    q: F64,
+    count0: I64,
+) -> float:
+    """Starting state of LCMCR: every class's capture probabilities at the observed list
+    frequencies, weights from a stick-breaking draw with Beta(1, 1) sticks, no unobserved
+    individual. Returns the starting ``alpha = 0.3 / K``."""
+    n_patterns, n_lists = patterns.shape
+    n_classes = pi.shape[0]
+    n_obs = 0
+    for m in range(n_patterns):
+        n_obs += counts[m]
+    for j in range(n_lists):
+        seen = 0
+        for m in range(n_patterns):
+            if patterns[m, j]:
+                seen += counts[m]
+        lam = seen / n_obs
+        # A list that saw everyone (or no one) would give lambda = 1 (0): keep it inside
+        # (0, 1) so the odds stay finite; the first sweep replaces it anyway.
+        lam = min(max(lam, 1e-12), 1.0 - 1e-12)
+        for k in range(n_classes):
+            r[j, k] = lam / (1.0 - lam)
+            q[j, k] = 1.0 - lam
+    log_rest = 0.0
+    for k in range(n_classes - 1):
+        la = log_gamma(rng, 1.0)
+        lb = log_gamma(rng, 1.0)
+        ls = _log_sum(la, lb)
+        log_pi[k] = la - ls + log_rest
+        log_rest += lb - ls
+        pi[k] = math.exp(log_pi[k])
+    log_pi[n_classes - 1] = log_rest
+    pi[n_classes - 1] = math.exp(log_rest)
+    count0[:] = 0
+    return 0.3 / n_classes
+
+
+@jit
+def relabel_by_weight(log_pi: F64, pi: F64, r: F64, q: F64, count0: I64) -> None:
+    """Renumber classes in decreasing order of weight (LCMCR does this after warm-up)."""
+    n_classes = pi.shape[0]
+    order = np.empty(n_classes, dtype=np.int64)
+    _descending_order(pi, order)
+    log_pi[:] = log_pi[order].copy()
+    pi[:] = pi[order].copy()
+    r[:, :] = r[:, order].copy()
+    q[:, :] = q[:, order].copy()
+    count0[:] = count0[order].copy()
+
+
+@jit
+def run_sweeps(
+    rng: State,
+    parent: I64,
+    last: I64,
+    ones_ptr: I64,
+    ones_idx: I64,
+    counts: I64,
+    small: I64,
+    large: I64,
+    log_pi: F64,
+    pi: F64,
+    r: F64,
+    q: F64,
+    count0: I64,
+    scalars: F64,
+    a_alpha: float,
+    b_alpha: float,
+    n_sweeps: int,
+    thin: int,
+    update_alpha: bool,
+    out_n0: I64,
+    out_alpha: F64,
+    out_occupied: I64,
+) -> int:
+    """Run ``n_sweeps`` Gibbs sweeps from the state in the arrays, updating it in place.
+
+    The data come as a :class:`PatternTree` (``parent`` to ``large``).
+    ``scalars`` holds ``[alpha, n0]``. After every ``thin``-th sweep the current ``n0``,
+    ``alpha`` and number of occupied classes go to the next slot of the ``out_*`` arrays
+    (which need ``n_sweeps // thin`` entries; pass ``thin = 0`` to record nothing).
+    Returns the number of times ``n0`` had to be redrawn for exceeding ``20 n``.
+    """
+    n_classes = pi.shape[0]
+    n_lists = r.shape[0]
+    n_obs = 0
+    for m in range(counts.shape[0]):
+        n_obs += counts[m]
+    alpha = scalars[0]
+    n0 = int(scalars[1])
+    n_patterns = counts.shape[0]
+    n_class = np.zeros(n_classes, dtype=np.int64)
+    n_captured = np.zeros((n_lists, n_classes), dtype=np.int64)
+    prob = np.empty((n_patterns, n_classes))
+    total = np.empty(n_patterns)
+    suffix = np.empty((n_patterns, n_classes))
+    split = np.zeros((n_patterns, n_classes), dtype=np.int64)
+    left = np.zeros(n_patterns, dtype=np.int64)
+    suffix0 = np.empty(n_classes)
+    cum = np.empty(n_classes)
+    draws = np.empty(max(1, _BY_UNIFORMS_MAX))
+    order = np.empty(n_classes, dtype=np.int64)
+    v = np.empty(n_classes)
+    w = np.empty(n_classes)
+    retries = 0
+    slot = 0
+    for sweep in range(n_sweeps):
+        _class_weights(log_pi, pi, q, v, w)
+        _descending_order(pi, order)
+        _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
+        _allocate_observed(
+            rng,
+            ones_ptr,
+            ones_idx,
+            counts,
+            small,
+            large,
+            prob,
+            total,
+            order,
+            suffix,
+            split,
+            left,
+            cum,
+            draws,
+            n_class,
+            n_captured,
+        )
+        _update_lambda(rng, n_class, count0, n_captured, r, q)
+        occupied = _update_weights(rng, n_class, count0, alpha, log_pi, pi)
+        pi0 = _class_weights(log_pi, pi, q, v, w)
+        n0, extra = _draw_n0(rng, n_obs, pi0)
+        retries += extra
+        _descending_order(w, order)
+        _multinomial_ordered(rng, n0, w, order, suffix0, count0)
+        if update_alpha:
+            alpha = gamma_draw(rng, a_alpha + n_classes - 1.0) / (b_alpha - log_pi[n_classes - 1])
+        if thin > 0 and (sweep + 1) % thin == 0:
+            out_n0[slot] = n0
+            out_alpha[slot] = alpha
+            out_occupied[slot] = occupied
+            slot += 1
+    scalars[0] = alpha
+    scalars[1] = n0
+    return retries

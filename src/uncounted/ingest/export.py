@@ -1,0 +1,164 @@
+"""Write the store back in the import layout: same files, same columns, same values.
+
+CSV export writes every value exactly as stored. ``spreadsheet_safe`` neutralises
+formula-like values (starting with = + - @, tab or carriage return) by prefixing an
+apostrophe, so no spreadsheet evaluates them. XLSX export always writes text cells.
+A source's identity is written only when asked for (``with_identities``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from uncounted.ingest.schema import COLLECTIONS, REPORTS, SOURCES, TABLES, VICTIM_MENTIONS, Table
+from uncounted.store.models import Collection, Report, Source, SourceIdentity, VictimMention
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+Format = Literal["csv", "xlsx"]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def neutralise(value: str) -> str:
+    """A value no spreadsheet will evaluate: formula-like text gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def rows(table: Table, *, with_identities: bool = False) -> Iterator[list[str]]:
+    """Rows of ``table`` from the store, in file column order."""
+    if table is COLLECTIONS:
+        return _collection_rows()
+    if table is SOURCES:
+        return _source_rows(with_identities)
+    if table is REPORTS:
+        return _report_rows()
+    if table is VICTIM_MENTIONS:
+        return _mention_rows()
+    raise KeyError(table.name)
+
+
+def _collection_rows() -> Iterator[list[str]]:
+    for c in Collection.objects.order_by("collection_id").iterator(chunk_size=5_000):
+        yield [c.collection_id, c.name, c.kind, c.description]
+
+
+def _source_rows(with_identities: bool) -> Iterator[list[str]]:
+    identities: dict[int, tuple[str, str]] = {}
+    if with_identities:
+        identities = {i.source_id: (i.real_name, i.contact) for i in SourceIdentity.objects.all()}
+    query = Source.objects.select_related("collection").order_by("source_id")
+    for s in query.iterator(chunk_size=5_000):
+        real_name, contact = identities.get(s.pk, ("", ""))
+        yield [
+            s.source_id,
+            s.collection.collection_id,
+            s.pseudonym,
+            s.kind,
+            s.sex,
+            _text(s.birth_year),
+            s.origin_place_as_told,
+            _text(s.departure_year),
+            _text(s.interview_year),
+            real_name,
+            contact,
+        ]
+
+
+def _report_rows() -> Iterator[list[str]]:
+    query = Report.objects.select_related("source", "collection", "interview")
+    for r in query.order_by("report_id").iterator(chunk_size=5_000):
+        yield [
+            r.report_id,
+            r.source.source_id,
+            r.collection.collection_id,
+            r.interview.interview_id if r.interview else "",
+            _text(r.interview.date) if r.interview else "",
+            r.date_as_told,
+            r.place_as_told,
+            r.site_type,
+            r.victims_as_told,
+            r.charges,
+            r.method,
+            r.how_known,
+            r.forced_attendance,
+            r.violation,
+            r.reliability,
+            r.language,
+            r.narrative,
+        ]
+
+
+def _mention_rows() -> Iterator[list[str]]:
+    query = VictimMention.objects.select_related("report").order_by("mention_id")
+    for m in query.iterator(chunk_size=5_000):
+        yield [m.mention_id, m.report.report_id, m.name_as_told, m.sex, m.age_as_told, m.charges]
+
+
+def export_store(
+    out_dir: str | Path,
+    *,
+    fmt: Format = "csv",
+    spreadsheet_safe: bool = False,
+    with_identities: bool = False,
+) -> dict[str, int]:
+    """Write every table to ``out_dir``; return the number of rows per table."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for table in TABLES:
+        data = rows(table, with_identities=with_identities)
+        if fmt == "xlsx":
+            written[table.name] = _write_xlsx(out / f"{table.name}.xlsx", table, data)
+        else:
+            written[table.name] = _write_csv(
+                out / f"{table.name}.csv", table, data, spreadsheet_safe
+            )
+    return written
+
+
+def _write_csv(path: Path, table: Table, data: Iterator[list[str]], safe: bool) -> int:
+    count = 0
+    tmp = path.with_suffix(".csv.part")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(table.columns)
+        for row in data:
+            writer.writerow([neutralise(v) for v in row] if safe else row)
+            count += 1
+    tmp.replace(path)
+    return count
+
+
+def _write_xlsx(path: Path, table: Table, data: Iterator[list[str]]) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.name)
+    sheet.append(list(table.columns))
+    count = 0
+    from openpyxl.cell import WriteOnlyCell
+
+    for row in data:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            # A text cell: "=..." stays text and is never evaluated as a formula.
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    tmp = path.with_suffix(".xlsx.part")
+    book.save(tmp)
+    tmp.replace(path)
+    return count

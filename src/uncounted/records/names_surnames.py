@@ -1,0 +1,132 @@
+"""Korean surnames and the ways they are spelled in Latin letters.
+
+The table lists common surnames, roughly from most to least frequent (order after the first
+twenty or so is approximate), each with its spellings in use, most common first. Northern
+forms written with an initial ㄹ (리, 림, 류, 로, 량, 렴, 라, 룡) are listed separately with
+the Northern spelling first; the South writes the same surnames 이, 임, 유, 노, 양, 염, 나,
+용. The RR and MR system spellings are added by
+:func:`uncounted.records.romanize.surname_variants` where missing here.
+
+Spellings with breves are not listed: they come from the MR system spelling.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+__all__ = ["COMPOUND_SURNAMES", "SURNAME_SPELLINGS"]
+
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "김": ("Kim", "Gim", "Ghim"),
+    "이": ("Lee", "Yi", "Rhee", "I", "Ri", "Rhie", "Li"),
+    "리": ("Ri", "Lee", "Yi", "Rhee", "I", "Li"),
+    "박": ("Park", "Pak", "Bak", "Bahk", "Pack"),
+    "최": ("Choi", "Choe", "Chwe", "Choy"),
+    "정": ("Jung", "Chung", "Jeong", "Jong", "Chong", "Cheong"),
+    "강": ("Kang", "Gang"),
+    "조": ("Cho", "Jo", "Joe"),
+    "윤": ("Yoon", "Yun", "Youn"),
+    "장": ("Jang", "Chang"),
+    "임": ("Lim", "Im", "Yim", "Rim", "Leem"),
+    "림": ("Rim", "Lim", "Im"),
+    "한": ("Han", "Hahn"),
+    "오": ("Oh", "O"),
+    "서": ("Seo", "Suh", "So"),
+    "신": ("Shin", "Sin"),
+    "권": ("Kwon", "Gwon"),
+    "황": ("Hwang", "Whang"),
+    "안": ("Ahn", "An"),
+    "송": ("Song",),
+    "전": ("Jeon", "Chun", "Jun", "Chon", "Jon"),
+    "홍": ("Hong",),
+    "유": ("Yoo", "Yu", "You", "Ryu"),
+    "류": ("Ryu", "Yoo", "Yu", "Rhyu", "Lyu", "You"),
+    "고": ("Ko", "Go", "Koh"),
+    "문": ("Moon", "Mun"),
+    "양": ("Yang", "Ryang"),
+    "량": ("Ryang", "Yang"),
+    "손": ("Son", "Sohn"),
+    "배": ("Bae", "Pae"),
+    "백": ("Baek", "Paek", "Paik", "Back"),
+    "허": ("Heo", "Huh", "Hur", "Ho"),
+    "남": ("Nam",),
+    "심": ("Shim", "Sim"),
+    "노": ("Noh", "Roh", "No", "Rho", "Ro"),
+    "로": ("Ro", "Roh", "Noh", "No"),
+    "하": ("Ha",),
+    "곽": ("Kwak", "Gwak"),
+    "성": ("Sung", "Seong", "Song"),
+    "차": ("Cha",),
+    "주": ("Joo", "Ju", "Chu"),
+    "우": ("Woo", "U", "Wu"),
+    "구": ("Koo", "Ku", "Gu", "Goo"),
+    "민": ("Min",),
+    "나": ("Na", "Nah", "Ra"),
+    "라": ("Ra", "Na", "La"),
+    "진": ("Jin", "Chin"),
+    "지": ("Ji", "Chi", "Jee"),
+    "엄": ("Um", "Eom", "Uhm", "Om"),
+    "채": ("Chae", "Chai"),
+    "원": ("Won", "Weon"),
+    "천": ("Cheon", "Chun", "Chon"),
+    "방": ("Bang", "Pang"),
+    "공": ("Kong", "Gong"),
+    "현": ("Hyun", "Hyon", "Hyeon"),
+    "함": ("Ham", "Hahm"),
+    "변": ("Byun", "Byeon", "Pyon", "Pyun"),
+    "염": ("Yeom", "Yum", "Yom", "Ryom"),
+    "렴": ("Ryom", "Yom", "Yeom"),
+    "여": ("Yeo", "Yuh", "Yo"),
+    "추": ("Choo", "Chu"),
+    "도": ("Do", "Doh", "To"),
+    "소": ("So", "Soh"),
+    "석": ("Seok", "Suk", "Sok"),
+    "선": ("Sun", "Seon"),
+    "설": ("Seol", "Sul", "Sol"),
+    "마": ("Ma",),
+    "길": ("Gil", "Kil"),
+    "연": ("Yeon", "Yon", "Youn"),
+    "위": ("Wi", "Wee"),
+    "표": ("Pyo",),
+    "명": ("Myung", "Myeong", "Myong"),
+    "기": ("Ki", "Gi", "Kee"),
+    "반": ("Ban", "Pan"),
+    "왕": ("Wang",),
+    "금": ("Keum", "Kum", "Geum"),
+    "옥": ("Ok", "Ock"),
+    "육": ("Yook", "Yuk"),
+    "인": ("In",),
+    "맹": ("Maeng",),
+    "제": ("Je", "Che"),
+    "모": ("Mo",),
+    "탁": ("Tak",),
+    "국": ("Kook", "Kuk", "Guk"),
+    "어": ("Eo", "Uh"),
+    "은": ("Eun", "Un"),
+    "편": ("Pyeon", "Pyun", "Pyon"),
+    "용": ("Yong", "Ryong"),
+    "룡": ("Ryong", "Yong"),
+    "예": ("Ye", "Yeh"),
+    "경": ("Kyung", "Gyeong", "Kyong"),
+    "봉": ("Bong", "Pong"),
+    "사": ("Sa",),
+    "부": ("Boo", "Bu", "Pu"),
+    "가": ("Ka", "Ga"),
+    "계": ("Kye", "Gye"),
+    "피": ("Pi", "Phi"),
+    "태": ("Tae",),
+    "남궁": ("Namgoong", "Namgung", "Namkung"),
+    "황보": ("Hwangbo", "Hwangpo"),
+    "제갈": ("Jegal", "Chegal"),
+    "선우": ("Sunwoo", "Seonwoo", "Seonu", "Sonu"),
+    "독고": ("Dokgo", "Tokko", "Dokko"),
+    "사공": ("Sagong", "Sakong"),
+    "서문": ("Seomun", "Somun"),
+    "동방": ("Dongbang", "Tongbang"),
+}
+
+SURNAME_SPELLINGS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(_SPELLINGS)
+"""Hangul surname -> its spellings in use, most common first (read-only)."""
+
+COMPOUND_SURNAMES: frozenset[str] = frozenset(s for s in _SPELLINGS if len(s) == 2)
+"""Two-syllable surnames (남궁, 황보, 제갈, 선우, 독고, 사공, 서문, 동방)."""

@@ -1,0 +1,27 @@
+"""The case store's models: testimony as told, its parsed form, and what linkage made of it."""
+
+from uncounted.store.models.linkage import Event, LinkDecision, Victim
+from uncounted.store.models.places import Place
+from uncounted.store.models.runs import Run
+from uncounted.store.models.testimony import (
+    Collection,
+    Interview,
+    Report,
+    Source,
+    SourceIdentity,
+    VictimMention,
+)
+
+__all__ = [
+    "Collection",
+    "Event",
+    "Interview",
+    "LinkDecision",
+    "Place",
+    "Report",
+    "Run",
+    "Source",
+    "SourceIdentity",
+    "Victim",
+    "VictimMention",
+]
