@@ -39,6 +39,9 @@ def main() -> None:
         probe = simulate_world(seed=1, scale=1.0)
         scale = TARGET_REPORTS / max(len(probe.reports), 1)
         world = simulate_world(seed=1, scale=scale)
+        while len(world.reports) < TARGET_REPORTS:
+            scale *= 1.02 * TARGET_REPORTS / len(world.reports)
+            world = simulate_world(seed=1, scale=scale)
         write_world(world, work / "world")
         n = len(world.reports)
         db = str(work / "bench.sqlite3")

@@ -94,8 +94,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"  {small['reports_by_year'].get(year, 0):7d}"
         )
 
-    # Shards average a little below the seed's scale-1 world; aim 3 % above the target.
-    scale = math.ceil(args.reports / small["reports"] * 1.03 * 10) / 10
+    # Shards vary by about 10 % (the scale-1 world is one of them): size the big world
+    # from twenty, with a margin so that it reaches the target.
+    from uncounted.simulate import simulate_world
+
+    per_shard = len(simulate_world(args.seed, scale=20).reports) / 20
+    scale = math.ceil(args.reports / per_shard * 1.05 * 10) / 10
     with tempfile.TemporaryDirectory() as tmp:
         big = big_world(args.seed, scale, Path(tmp) / "world")
     ok_time = big["seconds"] < TARGET_SECONDS

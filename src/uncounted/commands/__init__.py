@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import typer
 
-from uncounted.commands import estimate, ingest, parse, simulate
+from uncounted.commands import demo, estimate, ingest, parse, simulate
 
 Registrar = Callable[[typer.Typer], None]
 
@@ -15,4 +15,5 @@ REGISTRARS: list[Registrar] = [
     simulate.register,
     ingest.register,
     estimate.register,
+    demo.register,
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 from uncounted.commands.estimate_run import MethodResult, Outcome
@@ -43,6 +44,8 @@ def closedp_models(result: MethodResult) -> list[dict[str, Any]]:
     for record in frame.to_dict(orient="records"):
         row = {key: _plain(record.get(key)) for key in CLOSEDP_KEYS}
         row.update({str(k): _plain(v) for k, v in record.items() if k not in row})
+        if isinstance(row["df"], float) and row["df"].is_integer():
+            row["df"] = int(row["df"])
         rows.append(row)
     return rows
 
@@ -52,13 +55,9 @@ def to_json(outcome: Outcome) -> str:
     if outcome.method == "closedp":
         (result,) = outcome.results
         base = result_dict(result, outcome)
-        base.pop("models", None)
-        shared = {k: base[k] for k in ("method", "n_observed", "level", "settings", "seconds")}
-        shared["warnings"] = base["warnings"]
-        models = [
-            {**shared, **row, "lower": row.get("lower"), "upper": row.get("upper")}
-            for row in closedp_models(result)
-        ]
+        shared = {k: base[k] for k in ("method", "n_observed", "level", "seconds")}
+        shared["settings"] = {k: v for k, v in base["settings"].items() if k != "model"}
+        models = [{**shared, **row} for row in closedp_models(result)]
         return json.dumps(models, ensure_ascii=False)
     items = [result_dict(r, outcome) for r in outcome.results]
     payload: Any = items if outcome.method == "all" else items[0]
@@ -91,16 +90,20 @@ def print_tables(outcome: Outcome) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    # Piped output would otherwise wrap at 80 columns and split model names over lines.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
     pct = f"{outcome.level * 100:g}%"
     console.print(f"[bold]{outcome.file.name}[/bold]: {outcome.description}")
     if outcome.method == "closedp":
         (result,) = outcome.results
-        table = Table("model", "estimate", "stderr", "deviance", "df", "AIC", "BIC")
+        table = Table(
+            "model", "estimate", f"{pct} interval", "stderr", "deviance", "df", "AIC", "BIC"
+        )
         for row in closedp_models(result):
             table.add_row(
                 str(row["model"]),
                 _number(row["estimate"]),
+                f"{_number(row.get('lower'))} to {_number(row.get('upper'))}",
                 _number(row["stderr"], 1),
                 _number(row["deviance"], 2),
                 _number(row["df"], 0),
@@ -132,5 +135,10 @@ def print_tables(outcome: Outcome) -> None:
             console.print(f"[yellow]{result.method}:[/yellow] {text}", soft_wrap=True)
     if len(outcome.results) == 1 and outcome.results[0].estimate is not None:
         est = outcome.results[0].estimate
-        settings = ", ".join(f"{k}={v}" for k, v in est.settings.items() if k != "progress")
+        shown = {k: v for k, v in est.settings.items() if k not in ("progress", "model")}
+        settings = ", ".join(f"{k}={v}" for k, v in shown.items())
         console.print(f"settings: {settings}", soft_wrap=True)
+        if outcome.method == "closedp" and "model" in est.settings:
+            console.print(
+                f"lowest AIC among models fitted without problems: {est.settings['model']}"
+            )

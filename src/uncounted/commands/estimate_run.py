@@ -176,11 +176,11 @@ def _check_ranges(options: Options) -> None:
 
 def _check_method_fits_file(path: Path, kind: str, method: str, options: Options) -> None:
     if kind == "incidence":
-        if method in CAPTURE_METHODS:
+        if method in CAPTURE_METHODS and method != "closedp":
             raise ConfigurationError(
                 f"{path} holds incidence frequencies (columns k,count), but {method} needs "
                 "capture histories (a 0/1 column per list and a count column). Use "
-                f"{', '.join(INCIDENCE_METHODS)} or all, with --units."
+                f"{', '.join(INCIDENCE_METHODS)}, closedp or all, with --units."
             )
         if options.units is None:
             raise ConfigurationError(
@@ -232,13 +232,22 @@ def _fit(name: str, data: Any, options: Options, seed: int, single: bool) -> Met
             # Built (and its module imported) before the clock starts: seconds is fitting time.
             estimator = build(options, seed, progress)
             started = time.perf_counter()
-            estimator.fit(data)
+            if name == "closedp" and hasattr(data, "total_incidences"):
+                # Frequencies of k = 1..T captures: Rcapture's closedp.0 (M0 and Mh models).
+                estimator.fit_frequencies(data.counts, t=data.T)
+            else:
+                estimator.fit(data)
         except EstimationError as exc:
             if single:
                 raise
             return MethodResult(name, error=str(exc), seconds=time.perf_counter() - started)
+        except ImportError as exc:
+            if single:
+                raise ConfigurationError(f"{name} is not available here: {exc}") from exc
+            return MethodResult(name, error=f"not available here: {exc}")
         seconds = time.perf_counter() - started
-    estimate = estimator.estimate_
+    models = _closedp_table(estimator) if name == "closedp" else None
+    estimate = _closedp_choice(estimator) if name == "closedp" else estimator.estimate_
     said = list(estimate.warnings)
     for item in caught:
         if issubclass(item.category, UncountedWarning):
@@ -247,8 +256,33 @@ def _fit(name: str, data: Any, options: Options, seed: int, single: bool) -> Met
                 said.append(text)
         else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
-    models = getattr(estimator, "models_", None) if name == "closedp" else None
     return MethodResult(name, estimate, None, seconds, said, models)
+
+
+def _closedp_table(estimator: Any) -> Any:
+    """closedp's models table with each model's interval as ``lower``/``upper``."""
+    frame = estimator.models_.copy()
+    frame["lower"] = [e.lower for e in estimator.estimates_]
+    frame["upper"] = [e.upper for e in estimator.estimates_]
+    frame["warnings"] = [list(e.warnings) for e in estimator.estimates_]
+    return frame
+
+
+def _closedp_choice(estimator: Any) -> Any:
+    """The one closedp figure a comparison shows: the lowest-AIC model that Rcapture fitted
+    without a problem (infoFit 0), else the lowest-AIC model at all."""
+    chosen = getattr(estimator, "estimate_", None)
+    if chosen is not None:
+        return chosen
+    frame = estimator.models_
+    clean = frame[(frame["info_fit"] == 0) & frame["aic"].notna()]
+    pool = clean if not clean.empty else frame[frame["aic"].notna()]
+    if pool.empty:
+        raise EstimationError("closedp could not fit any model to these data.")
+    index = int(pool["aic"].idxmin())
+    estimate = estimator.estimates_[index]
+    estimate.diagnostics = {**estimate.diagnostics, "chosen_by": "lowest AIC, infoFit 0"}
+    return estimate
 
 
 # --------------------------------------------------------------------------- builders
@@ -261,7 +295,7 @@ Progress = Callable[[int, int], None] | None
 def _loglinear(options: Options, seed: int, progress: Progress) -> Any:
     from uncounted.estimate.loglinear import LogLinear
 
-    kwargs: dict[str, Any] = {"level": options.level}
+    kwargs: dict[str, Any] = {"level": options.level, "seed": seed}
     if options.criterion is not None:
         kwargs["criterion"] = options.criterion.lower()
     return LogLinear(**kwargs)

@@ -91,7 +91,7 @@ def import_command(
                 f"{path.name}: {name}: {c.created:,} new, {c.updated:,} updated, {c.unchanged:,} unchanged"
             )
         for w in r.warnings[:50]:
-            err.print(f"warning: {w}", markup=False, highlight=False)
+            err.print(f"warning: {w}", markup=False, highlight=False, soft_wrap=True)
         if len(r.warnings) > 50:
             err.print(f"... and {len(r.warnings) - 50} more warnings")
 

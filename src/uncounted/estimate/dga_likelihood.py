@@ -53,7 +53,8 @@ def log_gamma_ratio(x: FloatArray, b: FloatArray | float, c: FloatArray | float)
     if not big.any():
         return np.asarray(gammaln(z1) - gammaln(z2), dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        diff = z1 - z2
+        # b - c, not z1 - z2: at x = 1e16 the sums x + b are rounded to multiples of 2.
+        diff = np.asarray(b, dtype=np.float64) - np.asarray(c, dtype=np.float64)
         stirling = (
             (z2 - 0.5) * np.log1p(diff / z2)
             + diff * np.log(z1)

@@ -45,6 +45,7 @@ _EXACT_BELOW = 512  # K: n0 below this are summed exactly
 _PANEL_RATIO = float(np.exp(0.25))
 _REL_TOL = 1e-9  # per-panel interpolation error allowed, as a share of the total
 _MAX_ROUNDS = 60
+_MAX_PANELS = 4000
 
 
 @dataclass
@@ -162,39 +163,61 @@ def posterior_auto(weights: LogWeights) -> NmissingPosterior:
     n_panels = int(np.ceil(np.log(x_end / (k_exact - 0.5)) / np.log(_PANEL_RATIO)))
     edges = np.geomspace(k_exact - 0.5, x_end, n_panels + 1)
     lo, hi = edges[:-1], edges[1:]
-    logw_nodes = _panel_logw(weights, lo, hi)  # (graphs, panels, nodes)
+    marg, graph_log_mass, magnitude = _panels(weights, lo, hi)
+    # log w is a sum of terms as large as n log n, so the integrand carries relative
+    # round-off of about eps * |log w|; asking for less would split panels forever.
+    magnitude = max(magnitude, float(np.max(np.abs(exact[np.isfinite(exact)]), initial=0.0)))
+    tolerance = max(_REL_TOL, 256 * np.finfo(np.float64).eps * magnitude)
     for _ in range(_MAX_ROUNDS):
-        marg = logsumexp(logw_nodes, axis=0)
         shift = max(float(np.max(marg)), float(np.max(exact_marg)))
         f_nodes = np.exp(marg - shift)
-        f_exact = np.exp(exact_marg - shift)
         half = (hi - lo) / 2.0
-        total = f_exact[:k_exact].sum() + float(np.sum(half * (f_nodes @ _WEIGHTS)))
+        total = np.exp(exact_marg[:k_exact] - shift).sum() + float(
+            np.sum(half * (f_nodes @ _WEIGHTS))
+        )
         coeffs = f_nodes @ _TO_COEFFS.T  # (panels, order)
         error = 2.0 * half * (np.abs(coeffs[:, -1]) + np.abs(coeffs[:, -2]))
-        split = (error > _REL_TOL * total) & (hi - lo > 2.0)
-        if not split.any():
+        split = (error > tolerance * total) & (hi - lo > 2.0)
+        if not split.any() or len(lo) + split.sum() > _MAX_PANELS:
             break
         mid = (lo[split] + hi[split]) / 2.0
         new_lo = np.concatenate([lo[split], mid])
         new_hi = np.concatenate([mid, hi[split]])
+        new_marg, new_mass, _ = _panels(weights, new_lo, new_hi)
         keep = ~split
         lo = np.concatenate([lo[keep], new_lo])
         hi = np.concatenate([hi[keep], new_hi])
-        logw_nodes = np.concatenate(
-            [logw_nodes[:, keep, :], _panel_logw(weights, new_lo, new_hi)], axis=1
-        )
+        marg = np.concatenate([marg[keep], new_marg])
+        graph_log_mass = np.concatenate([graph_log_mass[:, keep], new_mass], axis=1)
         order = np.argsort(lo)
-        lo, hi, logw_nodes = lo[order], hi[order], logw_nodes[:, order, :]
+        lo, hi, marg, graph_log_mass = lo[order], hi[order], marg[order], graph_log_mass[:, order]
 
-    marg = logsumexp(logw_nodes, axis=0)
     shift = max(float(np.max(marg)), float(np.max(exact_marg)))
-    return _AutoBuilder(weights, k_exact, x_end, lo, hi, exact, logw_nodes, shift).build()
+    builder = _AutoBuilder(weights, k_exact, x_end, lo, hi, exact, marg, graph_log_mass, shift)
+    return builder.build()
 
 
-def _panel_logw(weights: LogWeights, lo: FloatArray, hi: FloatArray) -> FloatArray:
-    nodes = (lo + hi)[:, None] / 2.0 + (hi - lo)[:, None] / 2.0 * _NODES[None, :]
-    return weights(nodes.ravel()).reshape(weights.n_graphs, len(lo), _ORDER)
+def _panels(
+    weights: LogWeights, lo: FloatArray, hi: FloatArray
+) -> tuple[FloatArray, FloatArray, float]:
+    """Per panel: log of the integrand summed over graphs at the Gauss nodes
+    ``(panels, nodes)``, each graph's log integral over the panel ``(graphs, panels)``,
+    and the largest ``|log w|`` met."""
+    marg = np.empty((len(lo), _ORDER))
+    graph_log_mass = np.empty((weights.n_graphs, len(lo)))
+    magnitude = 0.0
+    step = 128  # panels per block: 2,048 nodes
+    for start in range(0, len(lo), step):
+        a, b = lo[start : start + step], hi[start : start + step]
+        nodes = (a + b)[:, None] / 2.0 + (b - a)[:, None] / 2.0 * _NODES[None, :]
+        logw = weights(nodes.ravel()).reshape(weights.n_graphs, len(a), _ORDER)
+        marg[start : start + step] = logsumexp(logw, axis=0)
+        log_w = np.log(_WEIGHTS)[None, None, :] + np.log((b - a) / 2.0)[None, :, None]
+        graph_log_mass[:, start : start + step] = logsumexp(logw + log_w, axis=2)
+        finite = logw[np.isfinite(logw)]
+        if finite.size:
+            magnitude = max(magnitude, float(np.max(np.abs(finite))))
+    return marg, graph_log_mass, magnitude
 
 
 @dataclass
@@ -207,17 +230,17 @@ class _AutoBuilder:
     lo: FloatArray
     hi: FloatArray
     exact: FloatArray  # (graphs, K + 1) log w at n0 = 0..K
-    logw_nodes: FloatArray  # (graphs, panels, nodes)
+    marg: FloatArray  # (panels, nodes) log of the summand, summed over graphs
+    graph_log_mass: FloatArray  # (graphs, panels) log integral of each graph's summand
     shift: float
 
     def build(self) -> NmissingPosterior:
         k = self.k_exact
         g_exact = np.exp(self.exact - self.shift)
-        g_nodes = np.exp(self.logw_nodes - self.shift)
         half = (self.hi - self.lo) / 2.0
         # Euler-Maclaurin boundary term f'(K - 1/2) / 24, per graph.
         g_start = (g_exact[:, k] - g_exact[:, k - 1]) / 24.0
-        g_panels = (g_nodes @ _WEIGHTS) * half[None, :]  # (graphs, panels)
+        g_panels = np.exp(self.graph_log_mass - self.shift)  # (graphs, panels)
         g_tail = _graph_tails(self.weights, self.x_end, self.shift)
         per_graph = g_exact[:, :k].sum(axis=1) + g_start + g_panels.sum(axis=1) + g_tail
         if not np.all(np.isfinite(per_graph)):
@@ -227,7 +250,7 @@ class _AutoBuilder:
         f_exact = g_exact.sum(axis=0)
         self._cum_exact = np.cumsum(f_exact[:k]) / total
         self._start = (f_exact[k] - f_exact[k - 1]) / 24.0
-        f_nodes = g_nodes.sum(axis=0)
+        f_nodes = np.exp(self.marg - self.shift)
         self._coeffs = (f_nodes @ _TO_COEFFS.T).T  # (order, panels)
         self._integral = legendre.legint(self._coeffs, lbnd=-1.0, axis=0)
         self._derivative = legendre.legder(self._coeffs, axis=0)

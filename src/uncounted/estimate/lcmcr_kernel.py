@@ -214,59 +214,78 @@ def _pattern_probs(
 
 @jit
 def _split_by_uniforms(
-    rng: State, n: int, prob_row: F64, total: float, cum: F64, draws: F64, out_row: I64
-) -> None:
-    """Multinomial split of ``n`` (small) over classes: ``n`` uniforms counted against the
-    cumulative weights. Branch-free and vectorisable, unlike one search per individual."""
-    n_classes = prob_row.shape[0]
-    acc = 0.0
-    for k in range(n_classes):
-        acc += prob_row[k]
-        cum[k] = acc
-    for i in range(n):
-        draws[i] = uniform(rng) * total
-    below_prev = 0
-    for k in range(n_classes - 1):
-        edge = cum[k]
-        below = 0
-        for i in range(n):
-            below += draws[i] < edge
-        out_row[k] = below - below_prev
-        below_prev = below
-    out_row[n_classes - 1] = n - below_prev
-
-
-@jit
-def _allocate_observed(
     rng: State,
-    ones_ptr: I64,
-    ones_idx: I64,
     counts: I64,
     small: I64,
-    large: I64,
     prob: F64,
-    total: F64,
     order: I64,
-    suffix: F64,
-    split: I64,
-    left: I64,
     cum: F64,
     draws: F64,
-    n_class: I64,
-    n_captured: I64,
+    split: I64,
 ) -> None:
-    """Step 1: split every pattern's count over classes (into ``split[m, k]``) and
-    accumulate the class sizes ``n_class[k]`` and captures ``n_captured[j, k]``.
+    """Multinomial splits of the patterns in ``small`` (few individuals each).
 
-    Patterns with few individuals count uniforms against cumulative weights; the others
-    draw conditional binomials class by class (in decreasing order of weight, stopping
-    when nobody is left), looping over patterns inside so that consecutive draws are
-    independent and the processor can overlap their latencies.
+    Each individual is a uniform on (0, total); the number in the first ``i`` classes
+    (in ``order``) is the number of uniforms below the ``i``-th cumulative weight. The
+    counting runs in blocks of eight (padded with +inf) so that it vectorises, and stops
+    at the first cumulative weight above every uniform, usually after the few classes
+    that hold nearly all the weight.
     """
     n_classes = prob.shape[1]
     for t in range(small.shape[0]):
         m = small[t]
-        _split_by_uniforms(rng, counts[m], prob[m], total[m], cum, draws, split[m])
+        n = counts[m]
+        acc = 0.0
+        for i in range(n_classes):
+            acc += prob[m, order[i]]
+            cum[i] = acc
+        # Keep every uniform strictly below the total, so rounding cannot put an
+        # individual past the last class with positive weight.
+        top = acc * (1.0 - 2.0**-52)
+        largest = 0.0
+        for i in range(n):
+            d = min(uniform(rng) * acc, top)
+            draws[i] = d
+            largest = max(largest, d)
+        blocks = (n + 7) >> 3
+        for i in range(n, blocks * 8):
+            draws[i] = np.inf
+        below_prev = 0
+        for i in range(n_classes):
+            k = order[i]
+            if cum[i] > largest or i == n_classes - 1:
+                split[m, k] = n - below_prev
+                for rest in range(i + 1, n_classes):
+                    split[m, order[rest]] = 0
+                break
+            edge = cum[i]
+            below = 0
+            for block in range(blocks):
+                base = block * 8
+                for o in range(8):
+                    below += draws[base + o] < edge
+            split[m, k] = below - below_prev
+            below_prev = below
+
+
+@jit
+def _split_by_binomials(
+    rng: State,
+    counts: I64,
+    large: I64,
+    prob: F64,
+    order: I64,
+    suffix: F64,
+    left: I64,
+    split: I64,
+) -> None:
+    """Multinomial splits of the patterns in ``large`` by conditional binomials.
+
+    Classes are visited in ``order`` (decreasing weight) and a pattern is done once nobody
+    is left. The loop over patterns is inside the loop over classes so that consecutive
+    draws are independent and the processor can overlap their latencies.
+    """
+    n_classes = prob.shape[1]
     for t in range(large.shape[0]):
         m = large[t]
         acc = 0.0
@@ -290,18 +309,38 @@ def _allocate_observed(
                 c = binomial(rng, n, prob[m, k] / suffix[m, i])
             split[m, k] = c
             left[m] = n - c
+
+
+@jit
+def _class_totals(
+    parent: I64, last: I64, split: I64, subtree: I64, n_class: I64, n_captured: I64
+) -> None:
+    """Class sizes ``n_class[k]`` and captures ``n_captured[j, k]`` from the splits.
+
+    A pattern holds list ``j`` exactly when its prefix ending at ``j`` is a row whose last
+    list is ``j``; so ``n_captured[j]`` is the sum, over rows with ``last == j``, of the
+    splits of the row and all its descendants, accumulated leaves first.
+    """
+    n_rows, n_classes = split.shape
+    for m in range(n_rows):
+        for k in range(n_classes):
+            subtree[m, k] = split[m, k]
     for k in range(n_classes):
         n_class[k] = 0
-    n_captured[:, :] = 0
-    for group in (small, large):
-        for t in range(group.shape[0]):
-            m = group[t]
+    for j in range(n_captured.shape[0]):
+        for k in range(n_classes):
+            n_captured[j, k] = 0
+    for m in range(n_rows - 1, -1, -1):
+        up = parent[m]
+        j = last[m]
+        if up >= 0:
             for k in range(n_classes):
-                n_class[k] += split[m, k]
-            for o in range(ones_ptr[m], ones_ptr[m + 1]):
-                j = ones_idx[o]
-                for k in range(n_classes):
-                    n_captured[j, k] += split[m, k]
+                subtree[up, k] += subtree[m, k]
+                n_captured[j, k] += subtree[m, k]
+        else:
+            for k in range(n_classes):
+                n_class[k] += subtree[m, k]
+                n_captured[j, k] += subtree[m, k]
 
 
 @jit
@@ -501,7 +540,8 @@ def run_sweeps(
     left = np.zeros(n_patterns, dtype=np.int64)
     suffix0 = np.empty(n_classes)
     cum = np.empty(n_classes)
-    draws = np.empty(max(1, _BY_UNIFORMS_MAX))
+    draws = np.empty(8 * ((_BY_UNIFORMS_MAX + 7) // 8))
+    subtree = np.empty((n_patterns, n_classes), dtype=np.int64)
     order = np.empty(n_classes, dtype=np.int64)
     v = np.empty(n_classes)
     w = np.empty(n_classes)
@@ -511,24 +551,9 @@ def run_sweeps(
         _class_weights(log_pi, pi, q, v, w)
         _descending_order(pi, order)
         _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
-        _allocate_observed(
-            rng,
-            ones_ptr,
-            ones_idx,
-            counts,
-            small,
-            large,
-            prob,
-            total,
-            order,
-            suffix,
-            split,
-            left,
-            cum,
-            draws,
-            n_class,
-            n_captured,
-        )
+        _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split)
+        _split_by_binomials(rng, counts, large, prob, order, suffix, left, split)
+        _class_totals(parent, last, split, subtree, n_class, n_captured)
         _update_lambda(rng, n_class, count0, n_captured, r, q)
         occupied = _update_weights(rng, n_class, count0, alpha, log_pi, pi)
         pi0 = _class_weights(log_pi, pi, q, v, w)

@@ -225,7 +225,7 @@ def _binomial_inversion(s: State, n: int, p: float) -> int:
         # here without computing a power.
         if u <= 1.0 - n * p:
             return 0
-        px = _power(q, n) if n <= 1024 else math.exp(n * math.log1p(-p))
+        px = _power(q, n) if n <= 1 << 20 else math.exp(n * math.log1p(-p))
         x = 0
         while u > px:
             u -= px
@@ -239,6 +239,29 @@ def _binomial_inversion(s: State, n: int, p: float) -> int:
         # Rounding left u above the total mass: draw again (probability ~1e-16).
 
 
+def _stirling_tail_table(size: int) -> npt.NDArray[np.float64]:
+    """``log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi) / 2]`` for small ``k``."""
+    k = np.arange(size, dtype=np.float64)
+    lgam = np.array([math.lgamma(x + 1.0) for x in k])
+    return np.asarray(
+        lgam - ((k + 0.5) * np.log(k + 1.0) - (k + 1.0) + 0.5 * math.log(2 * math.pi))
+    )
+
+
+_STIRLING_TAIL = _stirling_tail_table(10)
+
+
+@jit
+def _stirling_tail(k: float) -> float:
+    """Error of Stirling's formula for ``log k!`` (with ``k + 1`` in place of ``k``); the
+    series is accurate to 1e-13 from k = 10."""
+    if k < 10.0:
+        return _STIRLING_TAIL[int(k)]
+    z = 1.0 / (k + 1.0)
+    z2 = z * z
+    return z * (1.0 / 12.0 - z2 * (1.0 / 360.0 - z2 * (1.0 / 1260.0 - z2 / 1680.0)))
+
+
 @jit
 def _log_factorial(k: float) -> float:
     return math.lgamma(k + 1.0)
@@ -246,52 +269,58 @@ def _log_factorial(k: float) -> float:
 
 @jit
 def _binomial_btrd(s: State, n: int, p: float) -> int:
-    # BTRD for p <= 1/2 and n p >= 10: a hat from the transformed-rejection method with a
-    # box of immediate acceptance (about 80 % of draws, two divisions and no logarithm),
-    # then an exact test of f(k) / f(m), m the mode.
+    # BTRD for p <= 1/2 and n p >= 10. The hat comes from transformed rejection; a box
+    # under it accepts most draws at once (one division, no logarithm), the rest are
+    # tested against f(k) / f(m), m the mode.
     q = 1.0 - p
     npq = n * p * q
     spq = math.sqrt(npq)
     b = 1.15 + 2.53 * spq
     a = -0.0873 + 0.0248 * b + 0.01 * p
     c = n * p + 0.5
-    v_r = 0.92 - 4.2 / b
+    vr_b = 0.92 * b - 4.2  # v_r * b, with v_r = 0.92 - 4.2 / b
     while True:
         v = uniform(s)
-        if v <= 0.86 * v_r:
-            u = v / v_r - 0.43
+        if v * b <= 0.86 * vr_b:
+            # Given this event, v / v_r is uniform on (0, 0.86): draw that uniform afresh
+            # rather than divide.
+            u = 0.86 * uniform(s) - 0.43
             return int(math.floor((2.0 * a / (0.5 - abs(u)) + b) * u + c))
-        if v >= v_r:
+        if v * b >= vr_b:
             u = uniform(s) - 0.5
+            v = v * b  # v / v_r times vr_b: the scale is divided out below
         else:
-            u = v / v_r - 0.93
+            # v / v_r is uniform on (0.86, 1) here, and v is drawn again.
+            u = 0.14 * uniform(s) - 0.07
             u = math.copysign(0.5, u) - u
-            v = uniform(s) * v_r
+            v = uniform(s) * vr_b
         us = 0.5 - abs(u)
         kf = math.floor((2.0 * a / us + b) * u + c)
         if kf < 0.0 or kf > n:
             continue
-        alpha = (2.83 + 5.1 / b) * spq
-        v = v * alpha / (a / (us * us) + b)
-        r = p / q
+        # v <- v * alpha / (a / us^2 + b), alpha = (2.83 + 5.1 / b) sqrt(npq); v carries
+        # a factor b from above, absorbed into one division.
+        us2 = us * us
+        v = v * (2.83 * b + 5.1) * spq * us2 / (b * b * (a + b * us2))
         m = math.floor((n + 1) * p)
         km = abs(kf - m)
         if km <= 15.0:
-            # f(k)/f(m) as a product of successive ratios f(i)/f(i-1) = ((n+1) r - r i) / i,
-            # numerators and denominators multiplied separately to divide once.
-            nr = (n + 1) * r
+            # f(k)/f(m) as a product of successive ratios f(i)/f(i-1) = p (n+1-i) / (q i),
+            # numerators and denominators multiplied separately to divide never.
             num = 1.0
             den = 1.0
             i = min(m, kf)
             top = max(m, kf)
             while i < top:
                 i += 1.0
-                num *= nr - r * i
-                den *= i
+                num *= p * (n + 1.0 - i)
+                den *= q * i
             if (v * den <= num) if m < kf else (v * num <= den):
                 return int(kf)
             continue
-        # Squeeze on log f(k)/f(m) ~ -km^2 / (2 npq), then the exact test.
+        r = p / q
+        # Squeeze on log f(k)/f(m) ~ -km^2 / (2 npq), then the exact test with log k!
+        # from Stirling's formula plus its tabulated or series error.
         logv = math.log(v)
         rho = (km / npq) * (((km / 3.0 + 0.625) * km + 1.0 / 6.0) / npq + 0.5)
         t = -km * km / (2.0 * npq)
@@ -299,12 +328,16 @@ def _binomial_btrd(s: State, n: int, p: float) -> int:
             return int(kf)
         if logv > t + rho:
             continue
+        nm = n - m + 1.0
+        nk = n - kf + 1.0
         log_ratio = (
-            _log_factorial(m)
-            + _log_factorial(n - m)
-            - _log_factorial(kf)
-            - _log_factorial(n - kf)
-            + (kf - m) * math.log(r)
+            (m + 0.5) * math.log((m + 1.0) / (r * nm))
+            + (n + 1.0) * math.log(nm / nk)
+            + (kf + 0.5) * math.log(nk * r / (kf + 1.0))
+            + _stirling_tail(m)
+            + _stirling_tail(n - m)
+            - _stirling_tail(kf)
+            - _stirling_tail(n - kf)
         )
         if logv <= log_ratio:
             return int(kf)

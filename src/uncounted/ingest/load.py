@@ -141,11 +141,12 @@ def _upsert(
             "pk", key, *fields
         ):
             existing[values[key]] = values
-    new, changed = [], []
+    new: list[dict[str, Any]] = []
+    changed = []
     for row in rows:
         old = existing.get(row[key])
         if old is None:
-            new.append(model(**row))
+            new.append(row)
         elif any(old[f] != row[f] for f in fields):
             obj = model(pk=old["pk"], **row)
             changed.append(obj)
@@ -153,7 +154,7 @@ def _upsert(
             counts.unchanged += 1
     done = 0
     for chunk in _chunks(new, BATCH):
-        model._default_manager.bulk_create(chunk, batch_size=BATCH)
+        insert_rows(model, chunk)
         done += len(chunk)
         if progress:
             progress(label, done, len(rows))
@@ -165,6 +166,65 @@ def _upsert(
     for chunk in _chunks(keys, 5_000):
         pks.update(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
     return pks
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert new rows with one prepared statement.
+
+    Django's ``bulk_create`` compiles every value of every row through the ORM, which
+    costs more than the database itself on 100,000-row imports; here values are adapted
+    once per column type and sent with ``executemany``. Defaults and ``auto_now`` fields
+    are filled as the ORM would.
+    """
+    from django.db import connections, router
+    from django.utils import timezone
+
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    ops = connection.ops
+    now = timezone.now()
+    columns: list[tuple[str, Callable[[dict[str, Any]], Any]]] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key and f.attname not in rows[0]:
+            continue
+        columns.append((f.column, _value_getter(f, ops, now)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c, _ in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    params = [tuple(get(row) for _, get in columns) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _value_getter(f: Any, ops: Any, now: Any) -> Callable[[dict[str, Any]], Any]:
+    attname = f.attname
+    internal = f.get_internal_type()
+    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        stamp = ops.adapt_datetimefield_value(now)
+        return lambda row: stamp
+    if f.has_default():
+        default = f.get_default
+
+        def with_default(row: dict[str, Any]) -> Any:
+            return row[attname] if attname in row else default()
+
+        base = with_default
+    else:
+
+        def plain(row: dict[str, Any]) -> Any:
+            return row.get(attname)
+
+        base = plain
+    if internal == "DateField":
+        return lambda row: ops.adapt_datefield_value(base(row))
+    if internal == "DateTimeField":
+        return lambda row: ops.adapt_datetimefield_value(base(row))
+    if internal == "UUIDField":
+        return lambda row: f.get_db_prep_save(base(row), ops.connection)
+    if internal == "JSONField":
+        return lambda row: f.get_db_prep_save(base(row), ops.connection)
+    return base
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -209,23 +269,24 @@ def _write_sources(
 
 def _write_identities(identities: dict[str, tuple[str, str]], pks: dict[str, int]) -> None:
     # An empty identity cell means "not given here": it never erases a stored identity.
-    stored = {
-        i.source_id: i for i in SourceIdentity.objects.filter(source_id__in=list(pks.values()))
-    }
+    stored: dict[int, SourceIdentity] = {}
+    for chunk in _chunks(list(pks.values()), 5_000):
+        stored.update((i.source_id, i) for i in SourceIdentity.objects.filter(source_id__in=chunk))
     new, changed = [], []
     for source_id, (real_name, contact) in identities.items():
         pk = pks[source_id]
         row = stored.get(pk)
         if row is None:
             if real_name or contact:
-                new.append(SourceIdentity(source_id=pk, real_name=real_name, contact=contact))
+                new.append({"source_id": pk, "real_name": real_name, "contact": contact})
             continue
         name = real_name or row.real_name
         reach = contact or row.contact
         if (name, reach) != (row.real_name, row.contact):
             row.real_name, row.contact = name, reach
             changed.append(row)
-    SourceIdentity.objects.bulk_create(new, batch_size=BATCH)
+    for chunk in _chunks(new, BATCH):
+        insert_rows(SourceIdentity, chunk)
     SourceIdentity.objects.bulk_update(changed, ["real_name", "contact"], batch_size=BATCH)
 
 

@@ -317,7 +317,8 @@ def _report(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
         if date.start.year < EARLIEST_YEAR or date.start > dt.date.today():
             c.problem("date_as_told", date_text, f"a date between {EARLIEST_YEAR} and today")
         elif interview_date is not None and date.start > interview_date:
-            c.problem("date_as_told", date_text, f"a date before the interview ({interview_date})")
+            # Misremembered years are part of testimony: keep the account as told, flagged.
+            c.warn("date_as_told", date_text, f"a date before the interview ({interview_date})")
 
     place_text = c.text("place_as_told", limit=256)
     place = _place(place_text) if place_text else None

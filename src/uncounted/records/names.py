@@ -41,20 +41,20 @@ from functools import lru_cache
 
 from uncounted.records.names_reading import hangul_word_keys, read_chunks
 from uncounted.records.names_surnames import COMPOUND_SURNAMES, SURNAME_SPELLINGS
-from uncounted.records.romanize import decompose, surname_variants
+from uncounted.records.romanize import decompose, split_hangul_name, surname_variants
 
 __all__ = ["ParsedName", "name_keys", "parse_name"]
 
 _UNKNOWN = frozenset(
     {
-        "", "?", "unknown", "unk", "n/a", "na", "none", "nil", "no name", "noname",
+        "", "?", "unknown", "unk", "n/a", "n.a.", "none", "nil", "no name", "noname",
         "anonymous", "unnamed", "not known", "unidentified", "x", "xx", "xxx", "-",
         "모름", "미상", "불명", "알수없음", "알 수 없음", "이름모름", "이름 모름", "무명",
         "성명미상", "성명 미상",
     }
 )  # fmt: skip
 _LATIN_TITLES = frozenset(
-    {"mr", "mrs", "ms", "miss", "dr", "comrade", "mister", "madam", "mme", "sir"}
+    {"mr", "mrs", "ms", "miss", "dr", "comrade", "mister", "madam", "mme", "sir", "jr", "sr"}
 )
 _HANGUL_TITLES = frozenset({"동지", "동무", "씨", "님", "선생", "선생님", "여사"})
 _APOSTROPHES = str.maketrans({c: "'" for c in "’‘`´ʼʻ′"})
@@ -155,8 +155,9 @@ def _key(surname: str | None, given: str | None) -> str:
 
 
 def _is_unknown(segment: str) -> bool:
-    bare = " ".join(_WORD_SPLIT.split(segment.casefold())).strip()
-    return bare in _UNKNOWN or not any(c.isalpha() for c in segment) or bare.strip("?") == ""
+    raw = segment.casefold().strip()
+    bare = " ".join(_WORD_SPLIT.split(raw)).strip()
+    return raw in _UNKNOWN or bare in _UNKNOWN or not any(c.isalpha() for c in segment)
 
 
 # --- Hangul -----------------------------------------------------------------------------
@@ -168,23 +169,16 @@ def _hangul_text(segment: str) -> str:
 
 
 def _hangul_readings(text: str) -> list[tuple[str | None, str | None]]:
-    words = text.split()
-    if len(words) > 1:
-        words = [words[0]] + [w for w in words[1:] if w not in _HANGUL_TITLES]
-    if len(words) > 1 and (len(words[0]) == 1 or words[0] in COMPOUND_SURNAMES):
-        return [_hangul_reading(words[0], "".join(words[1:]))]
-    word = words[0]
-    if len(word) == 1:
-        if word in SURNAME_SPELLINGS:
-            return [_hangul_reading(word, "")]
-        return [_hangul_reading("", word)]
-    readings = []
-    if word[:2] in COMPOUND_SURNAMES and (len(word) >= 3 or word in COMPOUND_SURNAMES):
-        readings.append(_hangul_reading(word[:2], word[2:]))
-    if len(word) >= 3 or word[0] in SURNAME_SPELLINGS:
-        readings.append(_hangul_reading(word[0], word[1:]))
-    else:
-        readings.append(_hangul_reading("", word))
+    words = [w for i, w in enumerate(text.split()) if i == 0 or w not in _HANGUL_TITLES]
+    surname, given, _ = split_hangul_name(" ".join(words))
+    if len(words) == 1 and not given and surname not in SURNAME_SPELLINGS:
+        return [_hangul_reading("", surname)]  # one syllable that is no surname: 철
+    if len(words) == 1 and len(given) == 1 and surname not in SURNAME_SPELLINGS:
+        return [_hangul_reading("", surname + given)]  # 철호: a given name alone
+    readings = [_hangul_reading(surname, given)]
+    if len(surname) == 2 and len(words) == 1:
+        # 남궁민 may be 남 궁민, 선우현 선 우현: keep the reading with a one-syllable surname
+        readings.append(_hangul_reading(surname[0], surname[1] + given))
     return readings
 
 
@@ -257,7 +251,7 @@ def _ordered_readings(
     splits: list[tuple[list[str], list[str]]] = []  # (surname words, given words)
     if comma_at is not None and 0 < comma_at < len(words):
         splits.append((words[:comma_at], words[comma_at:]))
-    elif sum(capitals) == 1 and not all(capitals) and (capitals[0] or capitals[-1]):
+    elif _capital_surname(words, capitals) is not None:
         at = capitals.index(True)
         splits.append(([words[at]], words[:at] + words[at + 1 :]))
     else:
@@ -271,6 +265,14 @@ def _ordered_readings(
     for surname_words, given_words in splits:
         readings += _split_readings(surname_words, given_words)
     return readings
+
+
+def _capital_surname(words: list[str], capitals: list[bool]) -> int | None:
+    """Index of the one word in capitals at either end when it is a surname (KIM Jong Un)."""
+    if sum(capitals) != 1 or all(capitals):
+        return None
+    at = capitals.index(True)
+    return at if at in (0, len(words) - 1) and _lookup_surname(words[at]) else None
 
 
 def _surnames_at_front(words: list[str]) -> list[int]:

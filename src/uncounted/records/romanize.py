@@ -44,11 +44,12 @@ SYLLABLE_LAST = 0xD7A3
 N_MEDIALS = 21
 N_FINALS = 28
 
-# Jamo indices used by the rules below (initials 0-18, finals 0-27 with 0 = none).
-_I_G, _I_GG, _I_N, _I_D, _I_DD, _I_R, _I_M, _I_B, _I_BB = 0, 1, 2, 3, 4, 5, 6, 7, 8
-_I_S, _I_SS, _I_ZERO, _I_J, _I_JJ, _I_CH, _I_K, _I_T, _I_P, _I_H = range(9, 19)
-_V_I = 20
-_F_NONE, _F_G, _F_D, _F_R, _F_S, _F_NG, _F_J, _F_CH, _F_T, _F_H = 0, 1, 7, 8, 19, 21, 22, 23, 25, 27
+# Jamo indices used by the rules below: initials 0-18 and medials 0-20 in Unicode order,
+# finals 1-27 (0 = none).
+_I_G, _I_GG, _I_N, _I_D, _I_R, _I_M, _I_B = 0, 1, 2, 3, 5, 6, 7
+_I_S, _I_SS, _I_ZERO, _I_J, _I_CH, _I_K, _I_T, _I_P = 9, 10, 11, 12, 14, 15, 16, 17
+_V_WI, _V_I = 16, 20
+_F_NONE, _F_NH, _F_LH, _F_H = 0, 6, 15, 27
 
 # --- tables -------------------------------------------------------------------------------
 # RR 2000 chapter 2: consonants (initial form) and vowels.
@@ -214,37 +215,52 @@ def surname_variants(hangul_surname: str) -> tuple[str, ...]:
 
 
 def _system_surname_spellings(surname: str) -> tuple[str, ...]:
-    rr = _capitalize(_syllables_standalone(surname, "rr"))
-    mr = _capitalize(_syllables_standalone(surname, "mr"))
+    rr = _capitalize(_surname(surname, "rr"))
+    mr = _capitalize(_surname(surname, "mr"))
     return (rr, mr, mr.translate(_BREVE_FREE))
 
 
 # --- names ----------------------------------------------------------------------------
 
 
-def split_hangul_name(text: str) -> tuple[str, str]:
-    """Split a Hangul personal name into (surname, given name).
+def split_hangul_name(text: str) -> tuple[str, str, str]:
+    """Split a Hangul personal name into (surname, given name, words after the name).
 
-    A space marks the split when there is one; otherwise the surname is the first
-    syllable, or a compound surname (남궁, 황보, ...) when the name starts with one and
-    has three or more syllables, or is that surname alone.
+    When the first word is one syllable or a compound surname, it is the surname and the
+    given name is the next word(s), up to two syllables when they are spaced out
+    (장 성택, 장 성 택). Otherwise the first word is the whole name: its surname is the
+    first syllable, or a compound surname (남궁, 황보, ...) when the word starts with one
+    and has three or more syllables, or is that surname alone. Words after the name
+    (titles: 장성택 동지) are returned as the third part, joined by spaces.
     """
-    parts = text.split()
-    if len(parts) >= 2:
-        return parts[0], "".join(parts[1:])
-    word = text.strip()
-    if (len(word) >= 3 and word[:2] in COMPOUND_SURNAMES) or word in COMPOUND_SURNAMES:
-        return word[:2], word[2:]
-    return word[:1], word[1:]
+    words = text.split()
+    if not words:
+        return "", "", ""
+    first = words[0]
+    if len(words) >= 2 and (len(first) == 1 or first in COMPOUND_SURNAMES):
+        given, used = "", 1
+        for word in words[1:]:
+            if len(given) >= 2 or not all(decompose(c) is not None for c in word):
+                break
+            given, used = given + word, used + 1
+        if given:
+            return first, given, " ".join(words[used:])
+    rest = " ".join(words[1:])
+    if (len(first) >= 3 and first[:2] in COMPOUND_SURNAMES) or first in COMPOUND_SURNAMES:
+        return first[:2], first[2:], rest
+    return first[:1], first[1:], rest
 
 
 def _romanize_name(text: str, system: str) -> str:
-    if not any(decompose(c) is not None for c in text):
-        return text
-    surname, given = split_hangul_name(text)
-    out = _capitalize(_syllables_standalone(surname, system))
+    first = text.split()[:1]
+    if not first or not all(decompose(c) is not None for c in first[0]):
+        return _romanize_text(text, system)
+    surname, given, rest = split_hangul_name(text)
+    out = _capitalize(_surname(surname, system))
     if given:
         out += " " + _capitalize(_given_name(given, system))
+    if rest:
+        out += " " + _romanize_text(rest, system)
     return out
 
 
@@ -270,26 +286,16 @@ def _given_name(given: str, system: str) -> str:
     return "-".join(p for p in pieces if p)
 
 
-def _syllables_standalone(word: str, system: str) -> str:
-    """Each syllable as if it stood alone (surnames)."""
-    out = []
-    for char in word:
-        jamo = decompose(char)
-        if jamo is None:
-            out.append(char)
-            continue
-        initial, medial, final = jamo
-        if system == "rr":
-            out.append(_RR_INITIALS[initial] + _RR_VOWELS[medial] + _FINAL_SOUND[final])
-        else:
-            onset = _mr_sibilant(initial, medial, _MR_INITIALS[initial])
-            out.append(onset + _MR_VOWELS[medial] + _FINAL_SOUND[final])
-    return "".join(out)
+def _surname(surname: str, system: str) -> str:
+    """A surname as one word (MR voices inside a compound surname: Namgung, Hwangbo)."""
+    if all(decompose(c) is not None for c in surname):
+        return _render(_sound_changes(surname), system, None)
+    return surname
 
 
 def _mr_sibilant(initial: int, medial: int, onset: str) -> str:
     # MR writes ㅅ as sh before ㅟ (쉬 shwi).
-    return "sh" if initial == _I_S and medial == 16 else onset
+    return "sh" if initial == _I_S and medial == _V_WI else onset
 
 
 def _capitalize(text: str) -> str:
@@ -367,10 +373,10 @@ def _sound_changes(word: str) -> list[_Pronounced]:
                 initials[i + 1] = moved
             sounds[i] = _FINAL_SOUND[kept]
             continue
-        if final in (_F_H, 6, 15) and nxt in _ASPIRATED:
+        if final in (_F_H, _F_NH, _F_LH) and nxt in _ASPIRATED:
             # ㅎ + ㄱ/ㄷ/ㅈ -> ㅋ/ㅌ/ㅊ: 좋고 joko, 놓다 nota, 낳지 nachi
             initials[i + 1] = _ASPIRATED[nxt]
-            sounds[i] = {_F_H: "", 6: "n", 15: "l"}[final]
+            sounds[i] = {_F_H: "", _F_NH: "n", _F_LH: "l"}[final]
             continue
         if final == _F_H and nxt == _I_S:
             initials[i + 1] = _I_SS

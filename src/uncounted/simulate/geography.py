@@ -107,7 +107,7 @@ class Geography:
                 share[self.province_index(iso)] *= factor
         totals = np.bincount(self.county_province, weights=within, minlength=self.n_provinces)
         per_county = share[self.county_province] * within / totals[self.county_province]
-        return per_county / per_county.sum()
+        return np.asarray(per_county / per_county.sum(), dtype=np.float64)
 
 
 @lru_cache(maxsize=4)

@@ -43,19 +43,34 @@ OPENING = (
     ),
 )
 FORCED = (
-    ("Everyone in the neighbourhood unit had to go and watch.", "인민반에서 모두 나오라고 해서 보러 가야 했습니다."),
+    (
+        "Everyone in the neighbourhood unit had to go and watch.",
+        "인민반에서 모두 나오라고 해서 보러 가야 했습니다.",
+    ),
     ("The school took the pupils to watch.", "학교에서 학생들을 데리고 갔습니다."),
-)  # fmt: skip
+)
 METHOD = {
     "firing_squad": (
-        ("Three shooters fired three shots each, nine in all.", "사수 세 명이 세 발씩, 모두 아홉 발을 쐈습니다."),
+        (
+            "Three shooters fired three shots each, nine in all.",
+            "사수 세 명이 세 발씩, 모두 아홉 발을 쐈습니다.",
+        ),
         ("They were shot.", "총살이었습니다."),
     ),
-    "hanging": (("They were hanged.", "교수형이었습니다."), ("It was a hanging.", "교수형이었습니다.")),
+    "hanging": (
+        ("They were hanged.", "교수형이었습니다."),
+        ("It was a hanging.", "교수형이었습니다."),
+    ),
     "other": (("I do not know how it was done.", "처형 방법은 잘 모릅니다."),) * 2,
-}  # fmt: skip
-TRIAL = ("There was a short trial on the spot, then the execution.", "현장에서 즉석 재판을 하고 바로 처형했습니다.")  # fmt: skip
-FAMILY = ("The families were made to stand in front and watch.", "가족들도 앞에 세워 놓고 보게 했습니다.")  # fmt: skip
+}
+TRIAL = (
+    "There was a short trial on the spot, then the execution.",
+    "현장에서 즉석 재판을 하고 바로 처형했습니다.",
+)
+FAMILY = (
+    "The families were made to stand in front and watch.",
+    "가족들도 앞에 세워 놓고 보게 했습니다.",
+)
 
 
 def _pick(table: ObjectArray, *index: IntArray) -> pa.Array:
@@ -71,8 +86,8 @@ def _count_sentences() -> ObjectArray:
     """(count mode, number told, language) -> sentence; None when no count is told."""
     table = np.full((len(COUNT_MODES), MAX_COUNT + 2, 2), None, dtype=object)
     for n in range(MAX_COUNT + 2):
-        exact = ("One person was executed." if n == 1 else f"{n} people were executed.",
-                 f"{n}명이 처형되었습니다.")  # fmt: skip
+        english = "One person was executed." if n == 1 else f"{n} people were executed."
+        exact = (english, f"{n}명이 처형되었습니다.")
         table[COUNT_MODES.index("exact"), n] = exact
         table[COUNT_MODES.index("off_by_one"), n] = exact
         table[COUNT_MODES.index("range"), n] = (

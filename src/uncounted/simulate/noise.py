@@ -37,7 +37,6 @@ AGE_FORMS: tuple[str, ...] = ("none", "exact", "decade", "about")
 NAME_STYLES: tuple[str, ...] = (
     "hangul", "mr", "mr_plain", "rr", "conventional", "swapped", "spaced", "typo",
 )  # fmt: skip
-UNKNOWN_PRECISION = PRECISIONS.index("unknown")
 YEARS_PRECISION = PRECISIONS.index("years")
 
 
@@ -286,10 +285,9 @@ def draw_mentions(
     each = _field(profiles, "mention_each")[coll]
     k = np.where(mentions, 1 + rng.binomial(n_victims - 1, each), 0).astype(np.int64)
     offset = (rng.random(n) * n_victims).astype(np.int64)
-    report, position = expand_groups(np.zeros(n, dtype=np.int64), k)
-    first_of_report = np.cumsum(k) - k
-    j = position - 0  # rows are 0..k-1 within each report (starts are zero)
-    j = np.arange(len(report)) - first_of_report[report]
+    # The k mentioned victims of a report are k consecutive ones (cyclically) from a
+    # random first one: distinct, and each victim equally likely to be mentioned.
+    report, j = expand_groups(np.zeros(n, dtype=np.int64), k)
     victim = truth.victim_start[event[report]] + (offset[report] + j) % n_victims[report]
     m = len(report)
 

@@ -113,12 +113,14 @@ class InterviewParams:
     age_at_departure_sd: float = 11.0
     youngest_witness_age: int = 7  # TJWG's youngest witness was 7
     # Knowledge: seeing an event of one's own county, hearing of it otherwise.
-    saw_own_county: float = 0.25
+    # Attendance was often forced: a resident sees a good share of their county's
+    # executions (TJWG: four in five interviewees had seen one).
+    saw_own_county: float = 0.5
     heard_own_county: float = 0.25
     heard_own_province: float = 0.01
     heard_elsewhere: float = 0.0006
     # Telling: share of known events an interviewee tells, per year since the event.
-    tell_saw: float = 0.7
+    tell_saw: float = 0.4
     tell_heard: float = 0.45
     recall_decay_per_year: float = 0.04
     talkativeness_shape: float = 2.0
@@ -443,7 +445,7 @@ NK_2000_2014 = Preset(
             women_share=0.79,
             korean_share=0.55,
             origin_mix=_BORDER_ORIGINS,
-            tell_saw=0.8,
+            tell_saw=0.45,
             tell_heard=0.08,
             max_reports=3,
             reinterview_share=0.15,

@@ -278,17 +278,19 @@ def _interview_programmes(
         if params.reinterview_share > 0 and earlier is not None:
             n_again = min(int(round(params.reinterview_share * n_total)), len(earlier[0]))
         people, days = _draw_people(rng, params, origin_weights[index], names, n_waves)
-        # The first n_again interviewees of this programme are people seen before.
-        new = np.arange(n_again, n_total)
+        # Some interviewees of this programme are people another one interviewed before:
+        # the same person (identity, origin, memories), a new source, a later interview.
+        again = np.zeros(n_total, dtype=bool)
+        again[rng.choice(n_total, size=n_again, replace=False)] = True
+        new = np.flatnonzero(~again)
         people = PersonDraw(*(getattr(people, f)[new] for f in PersonDraw.__dataclass_fields__))
         person_ids = np.empty(n_total, dtype=np.int64)
-        person_ids[n_again:] = n_persons + np.arange(n_total - n_again)
+        person_ids[new] = n_persons + np.arange(len(new))
         if n_again:
             assert earlier is not None
             chosen = rng.choice(len(earlier[0]), size=n_again, replace=False)
-            person_ids[:n_again] = earlier[0][chosen]
-            # A second interview comes after the first one.
-            days[:n_again] = np.maximum(days[:n_again], earlier[1][chosen] + 30)
+            person_ids[again] = earlier[0][chosen]
+            days[again] = np.maximum(days[again], earlier[1][chosen] + 30)
         person_parts.append(people)
         person_programme.append(np.full(len(new), index, dtype=np.int64))
         n_persons += len(new)
@@ -297,7 +299,6 @@ def _interview_programmes(
         programme_sources[params.collection_id] = (person_ids, days)
 
     persons = _concat_persons(person_parts)
-    # Departure is only known per person; a second interview may not precede it.
     knowledge = _knowledge(
         rng,
         preset,
@@ -432,6 +433,22 @@ def _official(
     )
 
 
+def _informant_people(rng: np.random.Generator, names: NamePool, county: IntArray) -> PersonDraw:
+    """Informants are people too (with an invented identity); they have not left."""
+    n = len(county)
+    male = rng.random(n) < 0.5
+    surname, given = names.draw(rng, male)
+    return PersonDraw(
+        surname=surname,
+        given=given,
+        male=male,
+        birth_year=1950 + rng.integers(0, 40, n),
+        county=county,
+        departure_day=np.full(n, -1, dtype=np.int64),
+        talk=np.ones(n),
+    )
+
+
 def draw_programmes(
     rng: np.random.Generator,
     preset: Preset,
@@ -441,12 +458,11 @@ def draw_programmes(
     origin_weights: list[FloatArray],
     names: NamePool,
     size: float,
-) -> tuple[ProgrammeDraw, IntArray]:
-    """Sources and reports of every collection of one shard.
+) -> ProgrammeDraw:
+    """Persons, sources and reports of every collection of one shard.
 
-    Returns the draw and the county of each source's origin or residence (``-1`` when
-    it has none: the official source). Collections are numbered in preset order:
-    interview programmes, then the press archive, then official announcements.
+    Collections are numbered in preset order: interview programmes, then the press
+    archive, then official announcements (one source per shard, with no person).
     """
     persons, sources, reports = _interview_programmes(
         rng, preset, truth, geo, county_weight, origin_weights, names, size
@@ -457,20 +473,8 @@ def draw_programmes(
 
     n_sources = len(sources.collection)
     n_informants = len(informant_county)
-    # Informants are people too (with an invented identity); the official source is not.
-    informant_people, _ = _draw_people(
-        rng,
-        preset.interviews[0],
-        np.full(geo.n_counties, 1.0 / geo.n_counties),
-        names,
-        np.array([n_informants]),
-    )
-    informant_people.county = informant_county
-    informant_people.birth_year = 1950 + rng.integers(0, 40, n_informants)
-    informant_people.departure_day = np.full(n_informants, -1, dtype=np.int64)
-    persons = _concat_persons([persons, informant_people])
-    n_persons = len(persons.county)
-    first_informant_person = n_persons - n_informants
+    persons = _concat_persons([persons, _informant_people(rng, names, informant_county)])
+    first_informant_person = len(persons.county) - n_informants
 
     all_sources = SourceDraw(
         collection=np.concatenate(
@@ -505,4 +509,4 @@ def draw_programmes(
             ]
         ),
     )
-    return ProgrammeDraw(persons, all_sources, all_reports), informant_county
+    return ProgrammeDraw(persons, all_sources, all_reports)

@@ -124,8 +124,10 @@ def _rank_within(keys: IntArray) -> IntArray:
 
 
 def _frame(columns: dict[str, pa.Array]) -> pd.DataFrame:
-    table = pa.table(columns)
-    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    frame: pd.DataFrame = pa.table(columns).to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype()}.get
+    )
+    return frame
 
 
 def render_collections(preset: Preset) -> pd.DataFrame:
@@ -197,8 +199,9 @@ def render_sources(
     )
     origin = _when(has_person, lookup(places.strings, origin_index))
 
-    real_name = np.where(
-        has_person, source_pool.hangul(persons.surname[person], persons.given[person]), None
+    real_name = _when(
+        has_person,
+        pa.array(source_pool.hangul(persons.surname[person], persons.given[person]), pa.string()),
     )
     number = details.person_contact[person]
     email = details.person_email[person]
@@ -229,7 +232,7 @@ def render_sources(
             "origin_place": origin,
             "departure_year": _nullable_int(departure_year, interviewee),
             "interview_year": _nullable_int(interview_year, interviewee),
-            "real_name": _strings(real_name),
+            "real_name": real_name,
             "contact": contact,
         }
     )

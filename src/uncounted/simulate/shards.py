@@ -108,7 +108,7 @@ def draw_shard(
     """Everything of one shard, as integer codes."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(shard,)))
     truth = draw_truth(rng, geo, preset.truth, weights.events, victim_pool, size)
-    programmes, _ = draw_programmes(
+    programmes = draw_programmes(
         rng, preset, truth, geo, weights.events, list(weights.origins), source_pool, size
     )
     sources, reports = programmes.sources, programmes.reports

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from uncounted.records.dates import FuzzyDate, Precision, format_date
+from uncounted.records.dates_format import Language
 from uncounted.records.gazetteer_model import Unit
 from uncounted.records.places import gazetteer, resolve_place
 from uncounted.records.romanize import romanize, surname_variants
@@ -36,7 +37,7 @@ ObjectArray = npt.NDArray[np.object_]
 
 FIRST_YEAR = 1995
 LAST_YEAR = 2020
-_LANGS = ("en", "ko")
+_LANGS: tuple[Language, Language] = ("en", "ko")
 _ENGLISH_PART = {"early": "the beginning of {}", "mid": "the middle of {}", "late": "the end of {}"}
 _KOREAN_PART = {"early": "{}년 연초", "mid": "{}년 중반", "late": "{}년 연말"}
 
@@ -155,14 +156,13 @@ def date_table() -> DateTable:
     """Every date a report can tell from FIRST_YEAR to LAST_YEAR, in both languages."""
     rows: list[str] = []
     offsets = []
-    for precision, values in _date_keys().items():
+    for values in _date_keys().values():
         offsets.append(len(rows))
         for value, alternatives in values:
             for lang, alternative in zip(_LANGS, alternatives, strict=True):
                 canonical = format_date(value, lang)
                 rows.append(canonical)
                 rows.append(alternative or canonical)
-        del precision
     return DateTable(np.asarray(rows, dtype=object), np.asarray(offsets, dtype=np.int64))
 
 
@@ -177,7 +177,7 @@ def _plain(text: str) -> str:
 
 
 _KIND_WORD = {"city": "City", "county": "County", "district": "District"}
-_HANGUL_SUFFIXES = ("구역", "시", "군", "구", "지구")
+_HANGUL_SUFFIXES = ("구역", "지구", "시", "군", "구")  # longest first
 
 
 def _county_forms(unit: Unit, province: Unit) -> tuple[list[str], list[str]]:
@@ -264,14 +264,6 @@ def place_table(geo: Geography) -> PlaceTable:
         add(1, i, unit, _province_forms(unit))
         add(2, i, unit, _somewhere_forms(unit))
     return PlaceTable(np.asarray(rows, dtype=object), start, count, dropped)
-
-
-def official_place(geo: Geography, county: IntArray, korean: npt.NDArray[np.bool_]) -> ObjectArray:
-    """Origin places of sources, as a form a registration clerk would write."""
-    gaz = gazetteer()
-    ko = np.asarray([gaz.get(c).name_ko for c in geo.county_code], dtype=object)
-    en = np.asarray([gaz.get(c).name_en for c in geo.county_code], dtype=object)
-    return np.asarray(np.where(korean, ko[county], en[county]), dtype=object)
 
 
 # --- names -------------------------------------------------------------------------------

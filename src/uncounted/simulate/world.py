@@ -7,7 +7,6 @@ arrays are rendered into tables by ``uncounted.simulate.render``.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,15 +19,9 @@ from uncounted.simulate.presets import Mix, TruthParams
 
 IntArray = npt.NDArray[np.int64]
 
-EPOCH = datetime.date(1970, 1, 1)
 CHARGE_CODES: tuple[str, ...] = tuple(CHARGES.codes())
 METHOD_CODES: tuple[str, ...] = tuple(METHODS.codes())
 SITE_CODES: tuple[str, ...] = tuple(SITE_TYPES.codes())
-
-
-def day_number(year: int, month: int = 1, day: int = 1) -> int:
-    """Days since 1970-01-01 (the integer form of dates throughout the simulator)."""
-    return (datetime.date(year, month, day) - EPOCH).days
 
 
 def year_starts(years: IntArray) -> IntArray:
@@ -37,24 +30,19 @@ def year_starts(years: IntArray) -> IntArray:
     return np.asarray(as_years.astype("datetime64[D]").astype(np.int64))
 
 
-def years_of(days: IntArray) -> IntArray:
-    """Calendar year of each day number."""
-    return days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-
-
 def mix_probabilities(mix: Mix, codes: tuple[str, ...]) -> npt.NDArray[np.float64]:
     """A categorical mix as probabilities over ``codes`` (codes not in the mix get 0)."""
     p = np.zeros(len(codes))
     for code, weight in mix:
         p[codes.index(code)] = weight
-    return p / p.sum()
+    return np.asarray(p / p.sum(), dtype=np.float64)
 
 
 def draw_categorical(rng: np.random.Generator, probabilities: npt.NDArray[np.float64]) -> IntArray:
     """One category per row of a (rows x categories) probability matrix."""
     cumulative = np.cumsum(probabilities, axis=1)
     u = rng.random(len(probabilities)) * cumulative[:, -1]
-    return (u[:, None] > cumulative).sum(axis=1).astype(np.int64)
+    return np.asarray((u[:, None] > cumulative).sum(axis=1), dtype=np.int64)
 
 
 @dataclass

@@ -1,0 +1,277 @@
+"""Constrained clustering of scored pairs: events from reports, victims from mentions.
+
+Plain connected components above a threshold chain weak links: A-B at 0.6 and B-C at
+0.6 put A and C together even when their own pair says 0.01, and on testimony one
+vague report ("2008, North Hamgyong, one person") bridges many events into a giant
+cluster. Here clusters grow by *average linkage*: two clusters merge when the mean
+match probability over all pairs between them is at least the threshold, best pair
+of clusters first. A pair that blocking did not score counts as ``unscored`` (a
+probability, default 0.0: blocking left it out because it disagrees; ``None``
+leaves unscored pairs out of the mean).
+
+Constraints bind the merging: *must-link* pairs start in one cluster; *cannot-link*
+pairs never end in one; and records of one *group* (a source: a witness tells each
+execution once) never share a cluster when ``separate_groups`` is set.
+
+Connected components of the pairs at or above ``floor`` (a probability below which a
+pair alone never joins anything) are clustered independently.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["ClusterSettings", "cluster_pairs", "connected_components"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """How scored pairs become clusters.
+
+    Attributes
+    ----------
+    threshold : float
+        Two clusters merge when the mean match probability of the pairs between them
+        is at least this.
+    unscored : float or None
+        The probability counted for a pair between two clusters that was not scored
+        (not a candidate pair); ``None`` leaves such pairs out of the mean.
+    floor : float
+        Pairs below this probability are dropped before clustering (they still count
+        as unscored).
+    separate_groups : bool
+        Records of one group (source) never share a cluster.
+    """
+
+    threshold: float = 0.5
+    unscored: float | None = 0.0
+    floor: float = 0.05
+    separate_groups: bool = True
+
+
+def connected_components(n: int, left: IntArray, right: IntArray) -> IntArray:
+    """Component label (smallest member index) of each of ``n`` nodes given edges."""
+    parent = np.arange(n, dtype=np.int64)
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[i] != root:
+            parent[i], i = root, int(parent[i])
+        return root
+
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    return np.array([find(i) for i in range(n)], dtype=np.int64)
+
+
+class _Merger:
+    """Average-linkage merging within one component, with constraints."""
+
+    def __init__(
+        self,
+        members: list[int],
+        groups: Sequence[Hashable] | None,
+        settings: ClusterSettings,
+    ) -> None:
+        self.settings = settings
+        self.size: dict[int, int] = {m: 1 for m in members}
+        self.members: dict[int, list[int]] = {m: [m] for m in members}
+        self.groups: dict[int, set[Hashable]] | None = (
+            {m: {groups[m]} for m in members} if groups is not None else None
+        )
+        # links[a][b] = (sum of probabilities, number of scored pairs) between clusters.
+        self.links: dict[int, dict[int, list[float]]] = {m: {} for m in members}
+        self.forbidden: dict[int, set[int]] = {m: set() for m in members}
+        self.version: dict[int, int] = {m: 0 for m in members}
+        self.owner: dict[int, int] = {m: m for m in members}
+
+    def add_pair(self, a: int, b: int, probability: float) -> None:
+        # Both directions share one [sum, count] list, so an update shows on both sides.
+        entry = self.links[a].get(b)
+        if entry is None:
+            entry = [0.0, 0.0]
+            self.links[a][b] = entry
+            self.links[b][a] = entry
+        entry[0] += probability
+        entry[1] += 1.0
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden[a].add(b)
+        self.forbidden[b].add(a)
+
+    def score(self, a: int, b: int) -> float:
+        total, scored = self.links[a][b]
+        unscored = self.settings.unscored
+        if unscored is None:
+            return total / scored
+        pairs = self.size[a] * self.size[b]
+        return (total + unscored * (pairs - scored)) / pairs
+
+    def allowed(self, a: int, b: int) -> bool:
+        if b in self.forbidden[a]:
+            return False
+        if self.groups is not None and self.settings.separate_groups:
+            small, large = sorted((self.groups[a], self.groups[b]), key=len)
+            return not any(g in large for g in small)
+        return True
+
+    def merge(self, a: int, b: int) -> int:
+        """Merge the smaller cluster into the larger; returns the surviving id."""
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.size[a] += self.size.pop(b)
+        absorbed = self.members.pop(b)
+        self.members[a] += absorbed
+        for node in absorbed:
+            self.owner[node] = a
+        if self.groups is not None:
+            self.groups[a] |= self.groups.pop(b)
+        for c, moved in self.links.pop(b).items():
+            del self.links[c][b]
+            if c == a:
+                continue
+            entry = self.links[a].get(c)
+            if entry is None:
+                self.links[a][c] = moved
+                self.links[c][a] = moved
+            else:
+                entry[0] += moved[0]
+                entry[1] += moved[1]
+        for c in self.forbidden.pop(b):
+            self.forbidden[c].discard(b)
+            if c != a:
+                self.forbidden[c].add(a)
+                self.forbidden[a].add(c)
+        self.version[a] += 1
+        del self.version[b]
+        return a
+
+    def run(self, must: list[tuple[int, int]]) -> list[list[int]]:
+        for a, b in must:
+            ra, rb = self.owner[a], self.owner[b]
+            if ra != rb:
+                self.merge(ra, rb)
+        heap: list[tuple[float, int, int, int, int]] = []
+        for a in self.links:
+            for b in self.links[a]:
+                if a < b:
+                    self._push(heap, a, b)
+        threshold = self.settings.threshold
+        while heap:
+            negative, a, b, va, vb = heapq.heappop(heap)
+            if self.version.get(a) != va or self.version.get(b) != vb:
+                continue
+            if -negative < threshold:
+                break
+            if not self.allowed(a, b):
+                continue
+            survivor = self.merge(a, b)
+            for c in self.links[survivor]:
+                self._push(heap, survivor, c)
+        return list(self.members.values())
+
+    def _push(self, heap: list[tuple[float, int, int, int, int]], a: int, b: int) -> None:
+        score = self.score(a, b)
+        if score >= self.settings.threshold and self.allowed(a, b):
+            heapq.heappush(heap, (-score, a, b, self.version[a], self.version[b]))
+
+
+def cluster_pairs(
+    ids: Sequence[str],
+    pairs: pd.DataFrame,
+    settings: ClusterSettings | None = None,
+    *,
+    groups: Sequence[Hashable] | None = None,
+    must_link: Sequence[tuple[str, str]] = (),
+    cannot_link: Sequence[tuple[str, str]] = (),
+) -> IntArray:
+    """Cluster records from scored pairs under constraints.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        Every record id (records without pairs become singletons).
+    pairs : DataFrame
+        ``id_l``, ``id_r``, ``match_probability``: each scored pair once.
+    settings : ClusterSettings, optional
+    groups : sequence, optional
+        Group (source) of each record, aligned with ``ids``.
+    must_link, cannot_link : sequences of id pairs
+        Reviewer decisions. Must-links are joined first, whatever the group rule says;
+        a cannot-link then forbids any merge that would put its two records together.
+        When the must-links themselves join a cannot-link pair, the must-links win.
+
+    Returns
+    -------
+    ndarray of int
+        Cluster number of each record, aligned with ``ids``: 0, 1, ... in order of
+        each cluster's first record.
+    """
+    settings = settings or ClusterSettings()
+    index = {record: i for i, record in enumerate(ids)}
+    n = len(index)
+    left = pairs["id_l"].map(index).to_numpy()
+    right = pairs["id_r"].map(index).to_numpy()
+    probability = pairs["match_probability"].to_numpy(dtype=float)
+    known = ~(pd.isna(left) | pd.isna(right))
+    left = left[known].astype(np.int64)
+    right = right[known].astype(np.int64)
+    probability = probability[known]
+    keep = probability >= settings.floor
+    must = [(index[a], index[b]) for a, b in must_link if a in index and b in index]
+    cannot = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
+    must_left = np.array([a for a, _ in must], dtype=np.int64)
+    must_right = np.array([b for _, b in must], dtype=np.int64)
+    component = connected_components(
+        n,
+        np.concatenate([left[keep], must_left]),
+        np.concatenate([right[keep], must_right]),
+    )
+    labels = np.arange(n, dtype=np.int64)
+    by_component: dict[int, list[int]] = {}
+    for node, comp in enumerate(component.tolist()):
+        by_component.setdefault(comp, []).append(node)
+    edges_of: dict[int, list[int]] = {}
+    for k, comp in enumerate(component[left].tolist()):
+        if component[right[k]] == comp:
+            edges_of.setdefault(comp, []).append(k)
+    cannot_of: dict[int, list[tuple[int, int]]] = {}
+    for a, b in cannot:
+        if component[a] == component[b]:
+            cannot_of.setdefault(int(component[a]), []).append((a, b))
+    must_of: dict[int, list[tuple[int, int]]] = {}
+    for a, b in must:
+        must_of.setdefault(int(component[a]), []).append((a, b))
+    for comp, members in by_component.items():
+        if len(members) == 1:
+            continue
+        merger = _Merger(members, groups, settings)
+        for k in edges_of.get(comp, []):
+            merger.add_pair(int(left[k]), int(right[k]), float(probability[k]))
+        for a, b in cannot_of.get(comp, []):
+            merger.forbid(a, b)
+        for cluster in merger.run(must_of.get(comp, [])):
+            root = min(cluster)
+            for node in cluster:
+                labels[node] = root
+    _, numbered = np.unique(labels, return_inverse=True)
+    first_seen: dict[int, int] = {}
+    out = np.empty(n, dtype=np.int64)
+    for i, value in enumerate(numbered.tolist()):
+        out[i] = first_seen.setdefault(value, len(first_seen))
+    return out
