@@ -14,6 +14,7 @@ import json
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from uncounted.estimate.closedp import ClosedP
@@ -49,11 +50,11 @@ def timings() -> None:
     )
     for name, data in datasets:
         runs = 3 if data.k <= 6 else 1
-        closedp = best_of(runs, lambda d=data: ClosedP().fit(d))
-        wald = best_of(runs, lambda d=data: LogLinear(interval="wald").fit(d))
-        profile = best_of(runs, lambda d=data: LogLinear().fit(d))
+        closedp = best_of(runs, partial(ClosedP().fit, data))
+        wald = best_of(runs, partial(LogLinear(interval="wald").fit, data))
+        profile = best_of(runs, partial(LogLinear().fit, data))
         aic = (
-            best_of(runs, lambda d=data: LogLinear(criterion="aic", interval="wald").fit(d))
+            best_of(runs, partial(LogLinear(criterion="aic", interval="wald").fit, data))
             if data.k <= 6
             else float("nan")
         )

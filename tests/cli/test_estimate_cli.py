@@ -11,8 +11,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -33,17 +36,50 @@ REQUIRED_KEYS = {
 CBIRD_CHAO2 = 19 + 10 / 11 * 36 / 8  # S_obs + ((T-1)/T) Q1^2 / (2 Q2), cbird, T = 11
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a fresh process (start-up, exit code, stdout/stderr split)."""
     env = {k: v for k, v in os.environ.items() if k != "UNCOUNTED_DB"}
     return subprocess.run(
         [*CLI, "estimate", *args], capture_output=True, text=True, env=env, timeout=600
     )
 
 
-def run_json(*args: str) -> Any:
-    out = run(*args, "--json")
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """The command through ``uncounted.cli.main`` in this process: the same code path as the
+    installed script without a new interpreter per call (the suite stays fast)."""
+
+    def invoke(*args: str) -> Ran:
+        from uncounted import cli
+
+        capsys.readouterr()
+        code: int | str | None = 0
+        with mock.patch.object(sys, "argv", ["uncounted", "estimate", *args]):
+            try:
+                cli.main()
+            except SystemExit as exc:
+                code = exc.code
+        captured = capsys.readouterr()
+        return Ran(int(code or 0), captured.out, captured.err)
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Callable[..., Ran]) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        out = run(*args, "--json")
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    return invoke
 
 
 def needs_module(name: str) -> pytest.MarkDecorator:
@@ -68,7 +104,7 @@ def histories(tmp_path: Path) -> Path:
     return path
 
 
-def test_chao2_json(cbird: Path) -> None:
+def test_chao2_json(cbird: Path, run_json: Callable[..., Any]) -> None:
     data = run_json(str(cbird), "--method", "chao2", "--units", "11")
     assert set(data) >= REQUIRED_KEYS
     assert data["method"] == "chao2" and data["n_observed"] == 19
@@ -79,7 +115,9 @@ def test_chao2_json(cbird: Path) -> None:
     assert data["diagnostics"]["T"] == 11
 
 
-def test_all_on_incidence_runs_the_five_unseen_estimators(cbird: Path) -> None:
+def test_all_on_incidence_runs_the_five_unseen_estimators(
+    cbird: Path, run_json: Callable[..., Any]
+) -> None:
     data = run_json(str(cbird), "--method", "all", "--units", "11", "--level", "0.9")
     assert [d["method"] for d in data] == ["chao2", "ichao2", "jackknife1", "jackknife2", "ice"]
     for d in data:
@@ -88,7 +126,7 @@ def test_all_on_incidence_runs_the_five_unseen_estimators(cbird: Path) -> None:
     assert data[1]["estimate"] == pytest.approx(24.0, rel=1e-12)  # iChao2, see test_unseen
 
 
-def test_readable_table(cbird: Path) -> None:
+def test_readable_table(cbird: Path, run: Callable[..., Ran]) -> None:
     out = run(str(cbird), "--method", "all", "--units", "11")
     assert out.returncode == 0, out.stderr
     for word in ("chao2", "ichao2", "jackknife1", "jackknife2", "ice", "95% interval", "23.1"):
@@ -96,7 +134,9 @@ def test_readable_table(cbird: Path) -> None:
     assert "19 items reported by 11 sampling units" in out.stdout
 
 
-def test_warnings_reach_the_output_not_stderr(tmp_path: Path) -> None:
+def test_warnings_reach_the_output_not_stderr(
+    tmp_path: Path, run: Callable[..., Ran], run_json: Callable[..., Any]
+) -> None:
     path = tmp_path / "q2zero.csv"
     path.write_text("k,count\n1,5\n3,2\n", encoding="utf-8")
     data = run_json(str(path), "--method", "chao2", "--units", "8")
@@ -123,14 +163,16 @@ def test_warnings_reach_the_output_not_stderr(tmp_path: Path) -> None:
         (["--method", "all", "--units", "11", "--burnin", "5"], "do not run on incidence files"),
     ],
 )
-def test_errors_exit_2_and_say_what_to_do(cbird: Path, args: list[str], message: str) -> None:
+def test_errors_exit_2_and_say_what_to_do(
+    cbird: Path, args: list[str], message: str, run: Callable[..., Ran]
+) -> None:
     out = run(str(cbird), *args)
     assert out.returncode == 2
     assert message in out.stderr
     assert out.stdout == ""
 
 
-def test_errors_on_history_files(histories: Path, tmp_path: Path) -> None:
+def test_errors_on_history_files(histories: Path, tmp_path: Path, run: Callable[..., Ran]) -> None:
     wrong = run(str(histories), "--method", "ice")
     assert wrong.returncode == 2 and "needs incidence frequencies" in wrong.stderr
     units = run(str(histories), "--method", "all", "--units", "4")
@@ -142,6 +184,15 @@ def test_errors_on_history_files(histories: Path, tmp_path: Path) -> None:
     out = run(str(bad), "--method", "loglinear")
     assert out.returncode == 2
     assert "row 3, column 'B': found '2'; expected 0 or 1" in out.stderr
+
+
+def test_real_process_prints_json_or_exits_2(cbird: Path) -> None:
+    ok = run_process(str(cbird), "--method", "chao2", "--units", "11", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["estimate"] == pytest.approx(CBIRD_CHAO2, rel=1e-12)
+    bad = run_process(str(cbird), "--method", "chao2")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("error: ") and "--units" in bad.stderr
 
 
 def test_importing_the_cli_loads_no_heavy_library() -> None:
@@ -159,7 +210,7 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
 
 
 @needs_module("loglinear")
-def test_loglinear(histories: Path) -> None:
+def test_loglinear(histories: Path, run_json: Callable[..., Any]) -> None:
     data = run_json(str(histories), "--method", "loglinear", "--criterion", "bic")
     assert set(data) >= REQUIRED_KEYS and data["method"] == "loglinear"
     assert data["n_observed"] == 381 and data["estimate"] > 381
@@ -168,7 +219,7 @@ def test_loglinear(histories: Path) -> None:
 
 @needs_data
 @needs_module("closedp")
-def test_closedp_lists_rcapture_models_on_kosovo() -> None:
+def test_closedp_lists_rcapture_models_on_kosovo(run_json: Callable[..., Any]) -> None:
     reference = json.loads((MSE / "reference_public.json").read_text())["kosovo"]
     expected = {m["model"]: m for m in reference["rcapture_closedp"]["models"]}
     data = run_json(str(MSE / "kosovo.csv"), "--method", "closedp")
@@ -186,7 +237,9 @@ def test_closedp_lists_rcapture_models_on_kosovo() -> None:
 
 @needs_data
 @needs_module("dga")
-def test_dga_on_kosovo_and_list_count_check() -> None:
+def test_dga_on_kosovo_and_list_count_check(
+    run_json: Callable[..., Any], run: Callable[..., Ran]
+) -> None:
     data = run_json(str(MSE / "kosovo.csv"), "--method", "dga")
     assert set(data) >= REQUIRED_KEYS and data["method"] == "dga"
     # dga's posterior median for kosovo with delta = 2^-4 is 12,595 (reference_public.json).
@@ -199,14 +252,14 @@ def test_dga_on_kosovo_and_list_count_check() -> None:
 @needs_module("lcmcr")
 def test_lcmcr_short_run_json_is_clean() -> None:
     args = ["--method", "lcmcr", "--seed", "3", "--burnin", "200", "--samples", "200"]
-    out = run(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json")
+    out = run_process(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # the progress bar must never reach stdout
     assert set(data) >= REQUIRED_KEYS and data["method"] == "lcmcr"
     assert data["estimate"] > 4400 and data["lower"] < data["estimate"] < data["upper"]
     assert data["settings"]["K"] == 10 and data["settings"]["burnin"] == 200
     assert data["seed"] == 3
-    again = json.loads(run(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json").stdout)
+    again = json.loads(run_process(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json").stdout)
     assert again["estimate"] == data["estimate"]
 
 
@@ -216,7 +269,7 @@ def test_lcmcr_short_run_json_is_clean() -> None:
 @needs_module("closedp")
 @needs_module("dga")
 @needs_module("lcmcr")
-def test_all_on_kosovo_compares_every_capture_method() -> None:
+def test_all_on_kosovo_compares_every_capture_method(run_json: Callable[..., Any]) -> None:
     data = run_json(str(MSE / "kosovo.csv"), "--method", "all", "--seed", "1")
     assert [d["method"] for d in data] == ["loglinear", "closedp", "dga", "lcmcr"]
     for d in data:

@@ -157,6 +157,23 @@ def test_log_weights_match_dirichlet_multinomial_closed_forms() -> None:
     np.testing.assert_allclose(logw[0], independence + log_coef - np.log(big_n), rtol=1e-9)
 
 
+def test_log_gamma_ratio_is_exact_at_any_size() -> None:
+    from uncounted.estimate.dga_likelihood import log_gamma_ratio
+
+    b = np.array([[0.03125], [3.0], [2e6 + 1.0]])
+    c = np.array([[2e6 + 1.0], [4400.06], [1.0]])
+    # Near the switch to Stirling's series both ways agree: direct lgamma differences of
+    # numbers near 1e6 are good to about 1e-9 absolute.
+    x = np.array([0.0, 50.0, 99_999.0, 100_001.0, 3e5])
+    np.testing.assert_allclose(log_gamma_ratio(x, b, c), gammaln(x + b) - gammaln(x + c), atol=2e-8)
+    # Far out only Stirling works; the slope in log x must tend to b - c (corrections
+    # O((b + c) / x) are below 1e-10 here). A rounded x + b shows up as a slope error of
+    # order 1 / log(1.01).
+    far = np.array([4e16 / 1.01, 4e16])
+    slope = np.diff(log_gamma_ratio(far, b, c), axis=1)[:, 0] / np.log(1.01)
+    np.testing.assert_allclose(slope, (b - c)[:, 0], rtol=1e-9)
+
+
 # --- published reference figures ------------------------------------------------------------
 
 
@@ -323,6 +340,12 @@ def test_grid_too_short_raises_grid_edge_warning() -> None:
 def test_refuses_more_than_five_lists_and_suggests_lcmcr() -> None:
     with pytest.raises(EstimationError, match="lcmcr"):
         DGA().fit(load("UKdat"))
+
+
+def test_refuses_a_single_list() -> None:
+    one = CaptureHistories(("A",), np.array([[1]], dtype=np.uint8), np.array([5]))
+    with pytest.raises(EstimationError, match="two lists"):
+        DGA().fit(one)
 
 
 def test_list_order_does_not_change_the_estimate() -> None:

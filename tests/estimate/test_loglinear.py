@@ -113,7 +113,8 @@ def test_two_lists_auto_selection_keeps_independence() -> None:
     # never identifiable, so "auto" must leave it out whatever the data.
     data = histories({"10": 30, "01": 20, "11": 5}, ("A", "B"))
     for criterion in ("stepwise", "aic", "bic"):
-        model = LogLinear(criterion=criterion, interval="wald").fit(data)  # type: ignore[arg-type]
+        chosen: Any = criterion
+        model = LogLinear(criterion=chosen, interval="wald").fit(data)
         assert model.model_ == []
         assert model.estimate_.point == pytest.approx(35 * 25 / 5, rel=1e-8)
 
@@ -305,10 +306,12 @@ def test_contract_attributes_and_summary() -> None:
 
 
 def test_bad_settings_are_rejected() -> None:
+    bad_criterion: Any = "deviance"
+    bad_interval: Any = "normal"
     with pytest.raises(ConfigurationError):
-        LogLinear(criterion="deviance")  # type: ignore[arg-type]
+        LogLinear(criterion=bad_criterion)
     with pytest.raises(ConfigurationError):
-        LogLinear(interval="normal")  # type: ignore[arg-type]
+        LogLinear(interval=bad_interval)
     with pytest.raises(ConfigurationError):
         LogLinear(level=1.5)
     data = histories({"10": 3, "01": 4, "11": 2}, ("A", "B"))
@@ -317,7 +320,7 @@ def test_bad_settings_are_rejected() -> None:
 
 
 @given(st.lists(st.integers(min_value=1, max_value=400), min_size=7, max_size=7))
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=15, deadline=None)
 def test_estimate_never_below_observed_and_interval_holds_point(counts: list[int]) -> None:
     keys = ["".join(str(b) for b in row) for row in cell_bits(3)[1:]]
     data = histories(dict(zip(keys, counts, strict=True)), ("A", "B", "C"))
@@ -341,6 +344,7 @@ def test_plot_returns_axes() -> None:
 # --- simulated world: interval coverage -------------------------------------------------
 
 
+@pytest.mark.slow
 def test_profile_interval_covers_truth_with_independent_lists() -> None:
     rng = np.random.default_rng(20240611)
     truth, probs = 1500, np.array([0.2, 0.15, 0.25, 0.1])

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.simulate.worlds import SEED
 
 from uncounted.simulate import World, simulate_world, write_world
-
-SEED = 20240607
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.simulate.conftest import SEED
+from tests.simulate.worlds import SEED
 
 from uncounted.errors import ConfigurationError
 from uncounted.simulate import World, simulate_world, write_world
@@ -37,6 +37,18 @@ def test_files_have_exactly_the_documented_columns(world_dir: Path) -> None:
     for name in [*RECORDED_FILES.values(), *TRUTH_FILES.values()]:
         header = (world_dir / name).read_text(encoding="utf-8").split("\n", 1)[0]
         assert header.replace('"', "").split(",") == documented[name], name
+
+
+def test_files_read_back_as_the_world_tables(world: World, world_dir: Path) -> None:
+    # Narratives hold commas, quotes are doubled, Korean is UTF-8: a CSV reader must get
+    # back exactly the library's tables (empty cells for missing values).
+    for attribute, name in {**RECORDED_FILES, **TRUTH_FILES}.items():
+        read = pd.read_csv(world_dir / name, dtype=str, keep_default_na=False, encoding="utf-8")
+        expected = (
+            getattr(world, attribute).astype(object).where(getattr(world, attribute).notna(), "")
+        )
+        expected = expected.astype(str)
+        pd.testing.assert_frame_equal(read, expected, check_dtype=False, obj=name)
 
 
 def test_same_seed_same_bytes_other_seed_other_world(world: World, tmp_path: Path) -> None:

@@ -128,6 +128,8 @@ def print_tables(outcome: Outcome) -> None:
                 note,
             )
         console.print(table)
+    for note in outcome.notes:
+        console.print(note, soft_wrap=True)
     for result in outcome.results:
         if result.error:
             console.print(f"[red]{result.method} failed:[/red] {result.error}", soft_wrap=True)

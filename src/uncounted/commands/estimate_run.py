@@ -81,6 +81,7 @@ class Outcome:
     description: str
     level: float
     results: list[MethodResult]
+    notes: list[str] = field(default_factory=list)
 
 
 def run(path: Path, options: Options) -> Outcome:
@@ -116,11 +117,16 @@ def run(path: Path, options: Options) -> Outcome:
             )
     seed = options.seed if options.seed is not None else secrets.randbelow(2**31)
     results = [_fit(name, data, options, seed, single=method != "all") for name in methods]
+    notes: list[str] = []
     if kind == "incidence":
         description = f"{data.n_observed} items reported by {data.T} sampling units"
     else:
         description = f"{data.n_observed} items on {data.k} lists ({', '.join(data.lists)})"
-    return Outcome(path, kind, method, data.n_observed, description, options.level, results)
+        if method == "all" and "dga" not in methods:
+            notes.append(f"dga not run: it works with 3, 4 or 5 lists, this file has {data.k}.")
+    return Outcome(
+        path, kind, method, data.n_observed, description, options.level, results, notes
+    )
 
 
 def applicable_methods(kind: str, data: Any) -> list[str]:
@@ -359,12 +365,18 @@ def _progress_bar(name: str) -> Iterator[Progress]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(
         TextColumn("lcmcr sweeps"),
         BarColumn(),
-        TextColumn("{task.completed:,}/{task.total:,}"),
+        MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,

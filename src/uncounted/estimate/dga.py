@@ -154,6 +154,8 @@ class DGA:
             if isinstance(histories, CaptureHistories)
             else CaptureHistories.from_frame(histories)
         )
+        if data.k < 2:
+            raise EstimationError("dga needs capture histories over at least two lists")
         if data.k > self.max_lists:
             raise EstimationError(
                 f"dga averages over every decomposable graph on the lists, which is practical "

@@ -92,13 +92,19 @@ class NmissingPosterior:
 def posterior_on_grid(weights: LogWeights, grid: IntArray) -> NmissingPosterior:
     """dga's computation: normalise ``w(g, n0)`` jointly over graphs and the given grid."""
     values = np.unique(np.asarray(grid, dtype=np.int64))
-    logw = weights(values.astype(np.float64))
-    shift = float(np.max(logw))
-    w = np.exp(logw - shift)
-    total = float(w.sum())
-    per_n = w.sum(axis=0) / total
+    # In blocks, so that a grid of millions never holds a (graphs x grid) array.
+    marg = np.empty(len(values))
+    graph_log = np.full(weights.n_graphs, -np.inf)
+    step = 4096
+    for start in range(0, len(values), step):
+        logw = weights(values[start : start + step].astype(np.float64))
+        marg[start : start + step] = logsumexp(logw, axis=0)
+        graph_log = np.logaddexp(graph_log, logsumexp(logw, axis=1))
+    shift = float(np.max(marg))
+    w = np.exp(marg - shift)
+    per_n = w / w.sum()
     cumulative = np.cumsum(per_n)
-    model_probs = w.sum(axis=1) / total
+    model_probs = np.exp(graph_log - logsumexp(graph_log))
     # The mass outside the grid, for the caveat only: dga's normalisation ignores it.
     try:
         full = posterior_auto(weights)
@@ -146,7 +152,9 @@ def _graph_tails(weights: LogWeights, x: float, shift: float) -> FloatArray:
     level = np.exp(at_x - shift)
     with np.errstate(divide="ignore", invalid="ignore"):
         tails = np.where(slope < -1.0, level * x / (-slope - 1.0), np.inf)
-    return np.asarray(np.where(level > 0.0, tails, 0.0), dtype=np.float64)
+    # A graph given prior weight 0 has log w = -inf and no tail; any other graph whose
+    # summand is not integrable makes the posterior improper, however small it is here.
+    return np.asarray(np.where(np.isneginf(at_x), 0.0, tails), dtype=np.float64)
 
 
 def posterior_auto(weights: LogWeights) -> NmissingPosterior:

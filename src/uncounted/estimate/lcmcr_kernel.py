@@ -474,7 +474,7 @@ def initialise(
     log_pi[n_classes - 1] = log_rest
     pi[n_classes - 1] = math.exp(log_rest)
     count0[:] = 0
-    return 0.3 / n_classes
+    return float(0.3 / n_classes)
 
 
 @jit

@@ -91,7 +91,7 @@ def next_u64(s: State) -> np.uint64:
     s[1] = s1
     s[2] = s2
     s[3] = s3
-    return out
+    return np.uint64(out)
 
 
 @jit
@@ -137,7 +137,7 @@ def normal(s: State) -> float:
         i = int(bits & np.uint64(127))
         u = 2.0 * _to_unit(bits) - 1.0
         if abs(u) < _ZIG_RATIO[i]:
-            return u * _ZIG_X[i]
+            return float(u * _ZIG_X[i])
         if i == 0:
             # Tail beyond the edge (Marsaglia 1964): exponential proposals, accepted with
             # probability exp(-x^2 / 2) relative to the hat.
@@ -146,7 +146,7 @@ def normal(s: State) -> float:
                 y = -math.log(uniform(s))
                 if 2.0 * y > x * x:
                     return _ZIG_EDGE + x if u > 0.0 else -_ZIG_EDGE - x
-        x = u * _ZIG_X[i]
+        x = float(u * _ZIG_X[i])
         y = _ZIG_F[i] + uniform(s) * (_ZIG_F[i + 1] - _ZIG_F[i])
         if y < math.exp(-0.5 * x * x):
             return x
@@ -256,7 +256,7 @@ def _stirling_tail(k: float) -> float:
     """Error of Stirling's formula for ``log k!`` (with ``k + 1`` in place of ``k``); the
     series is accurate to 1e-13 from k = 10."""
     if k < 10.0:
-        return _STIRLING_TAIL[int(k)]
+        return float(_STIRLING_TAIL[int(k)])
     z = 1.0 / (k + 1.0)
     z2 = z * z
     return z * (1.0 / 12.0 - z2 * (1.0 / 360.0 - z2 * (1.0 / 1260.0 - z2 / 1680.0)))
@@ -309,7 +309,7 @@ def _binomial_btrd(s: State, n: int, p: float) -> int:
             # numerators and denominators multiplied separately to divide never.
             num = 1.0
             den = 1.0
-            i = min(m, kf)
+            i = float(min(m, kf))
             top = max(m, kf)
             while i < top:
                 i += 1.0

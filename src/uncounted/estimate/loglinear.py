@@ -185,9 +185,10 @@ class LogLinear:
             if not profile.upper_found:
                 caveats.append(
                     (
-                        "The profile likelihood does not fall far enough above the estimate "
-                        "for an upper limit: the data say little about how many items were "
-                        "missed (upper limit reported as infinite).",
+                        "The profile likelihood never drops below its cut-off above the "
+                        "estimate (searched up to 1000 times it): the data say little about "
+                        "how many items were missed, and the upper limit is reported as "
+                        "infinite.",
                         ModelFitWarning,
                     )
                 )
@@ -362,8 +363,9 @@ class LogLinear:
             if math.isfinite(limit):
                 ax.axvline(limit, color="0.4", ls=":", lw=0.8)
         ax.set_xlabel("N (total, documented or not)")
-        title = ", ".join(estimate.diagnostics["interactions"]) or "independence"
-        ax.set_title(f"log-linear model: {title}")
+        pairs = estimate.diagnostics["interactions"]
+        shown = ", ".join(pairs) if len(", ".join(pairs)) <= 40 else f"{len(pairs)} interactions"
+        ax.set_title(f"log-linear model: {shown or 'independent lists'}")
         return ax
 
     def _fitted(self) -> Estimate:

@@ -70,7 +70,7 @@ def select_stepwise(
     table: np.ndarray[Any, Any], k: int, lists: Sequence[str], pthresh: float = 0.02
 ) -> Selection:
     """SparseMSE's stepwise selection (module docstring). ``pthresh = 0`` keeps main
-    effects only."""
+    effects only; ``pthresh = 1`` takes all pairs if that model passes the check."""
     fit = fit_model(table, k, [], lists)
     chosen: list[Pair] = []
     steps: list[dict[str, Any]] = []
@@ -79,6 +79,10 @@ def select_stepwise(
     if pthresh <= 0:
         return Selection(fit, chosen, steps, checked, rejected)
     candidates = all_pairs(k)
+    if pthresh >= 1 and check_model(table, k, candidates) == 0:
+        # SparseMSE's shortcut: with pthresh = 1 every pair would enter, so it fits the
+        # model with all pairs when that model passes the check.
+        return Selection(fit_model(table, k, candidates, lists), candidates, steps, 2, rejected)
     observed = pair_overlaps(table, k)
     bits = cell_bits(k)
     while len(chosen) < len(candidates):

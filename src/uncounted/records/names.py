@@ -127,7 +127,11 @@ def parse_name(text: str) -> ParsedName:
     >>> "chang|seong-taek" in parse_name("Jang Song Thaek").keys
     True
     """
-    as_told = text if isinstance(text, str) else ""
+    return _parse(text if isinstance(text, str) else "")
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat a lot across reports; ParsedName is immutable
+def _parse(as_told: str) -> ParsedName:
     cleaned = unicodedata.normalize("NFC", as_told).strip()
     segments = [_PARENTHESES.sub(" ", cleaned)]
     segments += [m.group(1) for m in _PARENTHESES.finditer(cleaned)]

@@ -180,19 +180,14 @@ def _knowledge(
     pair_person, rows = expand_groups(low, np.maximum(high - low, 0))
     pair_event = order[rows]
     own = truth.county[pair_event] == persons.county[pair_person]
-    p_saw = np.where(
-        own,
-        saw_p[pair_person]
-        * attendance[truth.site[pair_event]]
-        * sizes[pair_event]
-        * town[truth.county[pair_event]],
-        0.0,
-    )
-    p_heard = np.where(own, heard_own_p[pair_person], heard_prov_p[pair_person]) * sizes[pair_event]
+    # One uniform per pair decides both: saw with p_saw, else heard with p_heard.
+    event_pull = attendance[truth.site] * sizes * town[truth.county]
+    p_saw = np.where(own, np.minimum(saw_p[pair_person] * event_pull[pair_event], 0.9), 0.0)
+    heard_p = np.where(own, heard_own_p[pair_person], heard_prov_p[pair_person])
+    p_heard = np.minimum(heard_p * sizes[pair_event], 0.9)
     u = rng.random(len(pair_person))
-    saw = u < np.minimum(p_saw, 0.9)
-    heard = ~saw & (rng.random(len(pair_person)) < np.minimum(p_heard, 0.9))
-    known = saw | heard
+    saw = u < p_saw
+    known = u < p_saw + (1.0 - p_saw) * p_heard
     near_person, near_event = pair_person[known], pair_event[known]
     near_how = np.where(saw[known], SAW, HEARD)
 

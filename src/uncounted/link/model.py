@@ -1,0 +1,305 @@
+"""The Fellegi–Sunter models of linkage, on Splink: settings, training, scoring, JSON.
+
+Fellegi and Sunter (1969, *JASA* 64:1183) score a pair by the sum over comparisons of
+``log2(m / u)`` for the level the pair falls in, ``m`` being the chance of that level
+among true matches and ``u`` among non-matches, plus the prior log-odds of a match.
+
+Training
+--------
+Without labels (Splink's unsupervised route): ``u`` from random pairs (nearly all
+non-matches), then ``m`` and the prior by expectation maximisation on pairs from the
+training rules of :mod:`uncounted.link.blocking` (each rule leaves out the comparisons
+it uses, so the rules together train all of them). With reviewer labels, ``m`` comes
+from the pairs reviewers said match, and the decisions also bind the clustering.
+
+The trained model (settings with every ``m`` and ``u``) is plain JSON: it is saved with
+every run and loads back into :func:`load_model`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+import pyarrow as pa
+
+from uncounted.link.backend import Backend, database_api
+from uncounted.link.blocking import (
+    event_blocking_rules,
+    event_training_rules,
+    victim_blocking_rules,
+    victim_training_rules,
+)
+from uncounted.link.comparisons import event_comparisons, victim_comparisons
+
+__all__ = [
+    "Kind",
+    "TrainingSettings",
+    "TrainedModel",
+    "load_model",
+    "model_settings",
+    "score_pairs",
+    "train_model",
+]
+
+Kind = Literal["events", "victims"]
+
+_LIST_COLUMNS = ("name_hangul", "name_roman", "name_keys")
+_RETAINED: dict[str, tuple[str, ...]] = {
+    "events": ("source_id",),
+    "victims": ("report_id", "source_id", "event_id"),
+}
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """How a model is trained.
+
+    Attributes
+    ----------
+    seed : int
+        Seed of the random sampling of pairs for ``u``.
+    u_max_pairs : float
+        Random pairs drawn to estimate ``u``.
+    em_max_pairs : float or None
+        Cap on the pairs of each EM session (None: all blocked pairs).
+    """
+
+    seed: int = 1
+    u_max_pairs: float = 2e6
+    em_max_pairs: float | None = 2e6
+
+
+@dataclass
+class TrainedModel:
+    """A trained linkage model: Splink settings with every parameter, and how it was made.
+
+    Attributes
+    ----------
+    kind : {"events", "victims"}
+    settings : dict
+        Splink settings (comparisons with ``m`` and ``u``, blocking rules, prior).
+    training : dict
+        What training did: ``method`` (``"em"`` or ``"labels"``), number of labels.
+    """
+
+    kind: Kind
+    settings: dict[str, Any]
+    training: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {"kind": self.kind, "training": self.training, "splink_settings": self.settings}
+
+    def match_weights(self) -> pd.DataFrame:
+        """One row per comparison level: comparison, level label, m, u, match weight."""
+        rows = []
+        for comparison in self.settings["comparisons"]:
+            for level in comparison["comparison_levels"]:
+                if level.get("is_null_level"):
+                    continue
+                m = level.get("m_probability")
+                u = level.get("u_probability")
+                weight = math.log2(m / u) if m and u else float("nan")
+                rows.append(
+                    {
+                        "comparison": comparison["output_column_name"],
+                        "level": level.get("label_for_charts", level["sql_condition"]),
+                        "m": m,
+                        "u": u,
+                        "match_weight": weight,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    @property
+    def prior(self) -> float:
+        """Probability that two random records match."""
+        return float(self.settings["probability_two_random_records_match"])
+
+
+def load_model(data: dict[str, Any] | str) -> TrainedModel:
+    """A model from :meth:`TrainedModel.to_dict` output (or its JSON text)."""
+    raw = json.loads(data) if isinstance(data, str) else data
+    return TrainedModel(raw["kind"], raw["splink_settings"], dict(raw.get("training", {})))
+
+
+def model_settings(kind: Kind, dialect: str = "duckdb") -> dict[str, Any]:
+    """Untrained Splink settings of the event or victim model for a SQL dialect."""
+    if kind == "events":
+        comparisons = event_comparisons(dialect)
+        rules = event_blocking_rules()
+    else:
+        comparisons = victim_comparisons(dialect)
+        rules = victim_blocking_rules()
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": rules,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": list(_RETAINED[kind]),
+        "probability_two_random_records_match": 0.001,
+        "em_convergence": 0.001,
+        "max_iterations": 25,
+    }
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table with explicit types (lists of strings stay lists)."""
+    fields = []
+    for column in frame.columns:
+        if column in _LIST_COLUMNS:
+            fields.append(pa.field(column, pa.list_(pa.string())))
+        elif str(frame[column].dtype) in ("Int64", "int64"):
+            fields.append(pa.field(column, pa.int64()))
+        elif str(frame[column].dtype) in ("float64", "Float64"):
+            fields.append(pa.field(column, pa.float64()))
+        else:
+            fields.append(pa.field(column, pa.string()))
+    schema = pa.schema(fields)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _linker(frame: pd.DataFrame, settings: dict[str, Any], backend: Backend) -> Any:
+    from splink import Linker
+
+    api = database_api(backend)
+    table = api.register(_arrow(frame))
+    return Linker(table, settings, log_level=logging.WARNING)
+
+
+def train_model(
+    kind: Kind,
+    features: pd.DataFrame,
+    *,
+    labels: pd.DataFrame | None = None,
+    settings: TrainingSettings | None = None,
+    backend: Backend = "duckdb",
+) -> TrainedModel:
+    """Train the event or victim model on a features frame.
+
+    Parameters
+    ----------
+    kind : {"events", "victims"}
+    features : DataFrame
+        :func:`uncounted.link.prepare.report_features` or ``mention_features`` output
+        (victims also need ``event_victims``).
+    labels : DataFrame, optional
+        Reviewer decisions ``left_id, right_id, decision`` (``match``/``no_match``).
+        With at least ``min_labels`` matches, ``m`` is estimated from the matched pairs
+        after EM (EM still gives the prior and any level the labels leave empty).
+    settings : TrainingSettings, optional
+    backend : {"duckdb", "spark"}
+
+    Returns
+    -------
+    TrainedModel
+    """
+    settings = settings or TrainingSettings()
+    dialect = "spark" if backend == "spark" else "duckdb"
+    linker = _linker(features, model_settings(kind, dialect), backend)
+    training = linker.training
+    training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_max_pairs, seed=settings.seed
+    )
+    rules = event_training_rules() if kind == "events" else victim_training_rules()
+    for rule in rules:
+        training.estimate_parameters_using_expectation_maximisation(
+            rule,
+            populate_probability_two_random_records_match_from_trained_values=True,
+            max_pairs=settings.em_max_pairs,
+        )
+    log: dict[str, Any] = {"method": "em", "em_rules": rules, "seed": settings.seed}
+    matched = _matched_labels(labels)
+    if matched is not None and len(matched) > 0:
+        api = linker._db_api  # noqa: SLF001 - the label table must live in the same database
+        table = api.register(pa.Table.from_pandas(matched, preserve_index=False))
+        training.estimate_m_from_pairwise_labels(table)
+        log = {**log, "method": "em+labels", "labelled_matches": len(matched)}
+    trained = linker.misc.save_model_to_json()
+    return TrainedModel(kind, trained, log)
+
+
+def _matched_labels(labels: pd.DataFrame | None) -> pd.DataFrame | None:
+    if labels is None or len(labels) == 0:
+        return None
+    matched = labels[labels["decision"] == "match"]
+    return pd.DataFrame(
+        {
+            "unique_id_l": matched["left_id"].astype(str).to_numpy(),
+            "unique_id_r": matched["right_id"].astype(str).to_numpy(),
+        }
+    )
+
+
+def score_pairs(
+    model: TrainedModel,
+    features: pd.DataFrame,
+    *,
+    backend: Backend = "duckdb",
+    extra_pairs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Score the candidate pairs of ``features`` with a trained model.
+
+    Parameters
+    ----------
+    model : TrainedModel
+    features : DataFrame
+    backend : {"duckdb", "spark"}
+    extra_pairs : DataFrame, optional
+        ``id_l, id_r``: pairs to score beside the blocked ones (reviewer decisions on
+        pairs that blocking does not make).
+
+    Returns
+    -------
+    DataFrame
+        ``id_l``, ``id_r`` (``id_l < id_r``), ``match_weight``, ``match_probability``
+        and one ``mw_<comparison>`` column per comparison: the match weight
+        (``log2(m / u)``) of the pair's level, its evidence.
+    """
+    linker = _linker(features, model.settings, backend)
+    scored = linker.inference.predict(warning_mode="never")
+    frame = scored.as_pandas_dataframe()
+    if extra_pairs is not None and len(extra_pairs) > 0:
+        frame = pd.concat([frame, _score_extra(linker, extra_pairs)], ignore_index=True)
+    return _tidy_pairs(frame, model)
+
+
+def _score_extra(linker: Any, pairs: pd.DataFrame) -> pd.DataFrame:
+    api = linker._db_api  # noqa: SLF001 - blocked pairs must be registered in its database
+    left = pairs["id_l"].astype(str).to_numpy()
+    right = pairs["id_r"].astype(str).to_numpy()
+    table = pd.DataFrame(
+        {
+            "match_key": ["0"] * len(pairs),
+            "join_key_l": [min(a, b) for a, b in zip(left, right, strict=True)],
+            "join_key_r": [max(a, b) for a, b in zip(left, right, strict=True)],
+        }
+    )
+    registered = api.register(pa.Table.from_pandas(table, preserve_index=False))
+    linker.table_management.register_blocked_pairs_for_predict(registered)
+    return linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+
+
+def _tidy_pairs(frame: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
+    names = [c["output_column_name"] for c in model.settings["comparisons"]]
+    left = frame["unique_id_l"].astype(str).to_numpy()
+    right = frame["unique_id_r"].astype(str).to_numpy()
+    swap = left > right
+    out = pd.DataFrame(
+        {
+            "id_l": pd.Series(left).where(~swap, right).to_numpy(),
+            "id_r": pd.Series(right).where(~swap, left).to_numpy(),
+            "match_weight": frame["match_weight"].to_numpy(dtype=float),
+            "match_probability": frame["match_probability"].to_numpy(dtype=float),
+        }
+    )
+    for name in names:
+        out[f"mw_{name}"] = frame[f"mw_{name}"].to_numpy(dtype=float)
+    return out.drop_duplicates(["id_l", "id_r"]).reset_index(drop=True)
