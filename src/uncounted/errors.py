@@ -53,10 +53,12 @@ class Problem:
 class ValidationError(UncountedError):
     """Input data failed validation. ``problems`` lists every problem found."""
 
-    def __init__(self, problems: list[Problem], hint: str = "") -> None:
+    def __init__(
+        self, problems: list[Problem], hint: str = "", outcome: str = "nothing was written"
+    ) -> None:
         self.problems = list(problems)
         self.hint = hint
-        lines = [f"{len(self.problems)} problem(s) found; nothing was written."]
+        lines = [f"{len(self.problems)} problem(s) found; {outcome}."]
         lines += [f"  - {p}" for p in self.problems[:200]]
         if len(self.problems) > 200:
             lines.append(f"  ... and {len(self.problems) - 200} more")

@@ -29,8 +29,15 @@ def run(
 def test_help_lists_every_command_with_one_line() -> None:
     out = run("--help")
     assert out.returncode == 0
-    for command in ("parse", "simulate", "import", "export", "estimate"):
-        assert command in out.stdout
+    commands = out.stdout.split("Commands:", 1)[1].strip("\n").splitlines()
+    names = [
+        line.split()[0] for line in commands if line.startswith("  ") and not line.startswith("   ")
+    ]
+    for command in ("parse", "simulate", "import", "export", "estimate", "demo"):
+        assert command in names
+    # One line each, not cut short: a user reads what every command does.
+    assert len(commands) == len(names)
+    assert not any(line.rstrip().endswith("...") for line in commands)
 
 
 def test_version() -> None:

@@ -250,16 +250,16 @@ def test_dga_on_kosovo_and_list_count_check(
 
 @needs_data
 @needs_module("lcmcr")
-def test_lcmcr_short_run_json_is_clean() -> None:
+def test_lcmcr_short_run_json_is_clean(run: Callable[..., Ran]) -> None:
     args = ["--method", "lcmcr", "--seed", "3", "--burnin", "200", "--samples", "200"]
-    out = run_process(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json")
+    out = run(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # the progress bar must never reach stdout
     assert set(data) >= REQUIRED_KEYS and data["method"] == "lcmcr"
     assert data["estimate"] > 4400 and data["lower"] < data["estimate"] < data["upper"]
     assert data["settings"]["K"] == 10 and data["settings"]["burnin"] == 200
     assert data["seed"] == 3
-    again = json.loads(run_process(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json").stdout)
+    again = json.loads(run(str(MSE / "kosovo.csv"), *args, "--thin", "2", "--json").stdout)
     assert again["estimate"] == data["estimate"]
 
 

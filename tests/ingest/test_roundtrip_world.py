@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from tests.ingest.casebook import snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.store, pytest.mark.slow]

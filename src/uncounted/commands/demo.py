@@ -10,9 +10,9 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Add ``demo`` to the app."""
-    app.command(
-        "demo", help="Run the whole job on a simulated North Korea world, truth beside it."
-    )(demo_command)
+    app.command("demo", help="Run the whole job on a simulated world, truth beside it.")(
+        demo_command
+    )
 
 
 def demo_command(

@@ -12,14 +12,17 @@ import typer
 
 METHOD_HELP = (
     "loglinear, closedp, dga, lcmcr (capture-history files); chao2, ichao2, jackknife1, "
-    "jackknife2, ice (k,count incidence files, with --units); or all (every method that "
-    "applies to the file)."
+    "jackknife2, ice (k,count incidence files, with --units; closedp too, as Rcapture's "
+    "closedp.0); or all (every method that applies to the file)."
 )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    app.command("estimate")(estimate)
+    app.command(
+        "estimate",
+        short_help="Estimate a total, seen and unseen, from a data file.",
+    )(estimate)
 
 
 def estimate(
@@ -52,12 +55,16 @@ def estimate(
     thin: int | None = typer.Option(
         None, "--thin", help="lcmcr: sweeps between kept samples [default: 100]."
     ),
-    chains: int | None = typer.Option(None, "--chains", help="lcmcr: number of chains."),
+    chains: int | None = typer.Option(
+        None, "--chains", help="lcmcr: number of chains [default: 1]."
+    ),
     delta: float | None = typer.Option(
         None, "--delta", help="dga: hyper-Dirichlet prior mass per cell [default: 2^-lists]."
     ),
     criterion: str | None = typer.Option(
-        None, "--criterion", help="loglinear: model selection, aic, bic or stepwise."
+        None,
+        "--criterion",
+        help="loglinear: model selection, aic, bic or stepwise [default: stepwise].",
     ),
 ) -> None:
     """Estimate how many items (events, victims) there were, seen or not.

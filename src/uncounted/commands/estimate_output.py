@@ -33,6 +33,7 @@ def result_dict(result: MethodResult, outcome: Outcome) -> dict[str, Any]:
     out["warnings"] = result.warnings
     out["seconds"] = result.seconds
     if result.models is not None:
+        out["model"] = result.estimate.settings.get("model")
         out["models"] = closedp_models(result)
     return out
 
@@ -119,8 +120,9 @@ def print_tables(outcome: Outcome) -> None:
                 table.add_row(result.method, "-", "-", "-", f"{result.seconds:.2f}", "failed")
                 continue
             note = f"{len(result.warnings)} warning(s)" if result.warnings else ""
+            model = est.settings.get("model") if result.models is not None else None
             table.add_row(
-                result.method,
+                f"{result.method} ({model})" if model else result.method,
                 _number(est.point),
                 f"{_number(est.lower)} to {_number(est.upper)}",
                 _number(est.point - est.n_observed),
@@ -138,9 +140,15 @@ def print_tables(outcome: Outcome) -> None:
     if len(outcome.results) == 1 and outcome.results[0].estimate is not None:
         est = outcome.results[0].estimate
         shown = {k: v for k, v in est.settings.items() if k not in ("progress", "model")}
+        if est.seed is not None:
+            shown.setdefault("seed", est.seed)
         settings = ", ".join(f"{k}={v}" for k, v in shown.items())
         console.print(f"settings: {settings}", soft_wrap=True)
         if outcome.method == "closedp" and "model" in est.settings:
             console.print(
                 f"lowest AIC among models fitted without problems: {est.settings['model']}"
             )
+    seeds = {r.estimate.seed for r in outcome.results if r.estimate is not None}
+    seeds.discard(None)
+    if len(outcome.results) > 1 and seeds:
+        console.print(f"seed: {', '.join(str(s) for s in sorted(seeds))}")

@@ -124,9 +124,7 @@ def run(path: Path, options: Options) -> Outcome:
         description = f"{data.n_observed} items on {data.k} lists ({', '.join(data.lists)})"
         if method == "all" and "dga" not in methods:
             notes.append(f"dga not run: it works with 3, 4 or 5 lists, this file has {data.k}.")
-    return Outcome(
-        path, kind, method, data.n_observed, description, options.level, results, notes
-    )
+    return Outcome(path, kind, method, data.n_observed, description, options.level, results, notes)
 
 
 def applicable_methods(kind: str, data: Any) -> list[str]:

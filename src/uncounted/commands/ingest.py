@@ -18,13 +18,10 @@ DbOption = Annotated[
 
 def register(app: typer.Typer) -> None:
     """Add ``import`` and ``export`` to the app."""
-    app.command(
-        "import",
-        help="Import testimony (a folder in the simulator's layout, or CSV/XLSX/JSON files).",
-    )(import_command)
-    app.command("export", help="Export the store's testimony in the import layout (CSV or XLSX).")(
-        export_command
+    app.command("import", help="Import testimony (validated first; all or nothing).")(
+        import_command
     )
+    app.command("export", help="Export the store's testimony in the import layout.")(export_command)
 
 
 def import_command(

@@ -10,7 +10,9 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
 
-    @app.command("simulate")
+    @app.command(
+        "simulate", short_help="Simulate a world with known truth and the testimony about it."
+    )
     def simulate(
         seed: int = typer.Option(..., "--seed", help="Seed of every random draw."),
         out: Path = typer.Option(..., "--out", help="Directory to write the world into."),

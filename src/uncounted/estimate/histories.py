@@ -188,7 +188,7 @@ class CaptureHistories:
         if len(set(columns)) != len(columns):
             dupes = sorted({c for c in columns if columns.count(c) > 1})
             problems.append(Problem(source, None, ", ".join(dupes), None, "distinct column names"))
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
         if lists is None:
             names = [c for c in columns if not (has_count and c == count)]
         else:
@@ -205,7 +205,7 @@ class CaptureHistories:
                 Problem(source, None, None, ", ".join(names), "at least two list columns")
             )
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
 
         rows = first_row + np.arange(len(frame))
         bits = np.zeros((len(frame), len(names)), dtype=np.uint8)
@@ -248,7 +248,7 @@ class CaptureHistories:
                 )
             )
         if problems:
-            raise ValidationError(problems[:_MAX_PROBLEMS])
+            raise ValidationError(problems[:_MAX_PROBLEMS], outcome="nothing was estimated")
 
         keep = counts > 0
         if not keep.any():

@@ -207,7 +207,7 @@ class IncidenceFrequencies:
                     Problem(_FRAME_SOURCE, None, column, None, "a column with this name")
                 )
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
         pairs = df[[unit, item]]
         for column in (unit, item):
             values = pairs[column]
@@ -217,7 +217,7 @@ class IncidenceFrequencies:
                     Problem(_FRAME_SOURCE, int(i) + 1, column, "<missing>", f"a {column} value")
                 )
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
         distinct = pairs.drop_duplicates()
         n_units = int(distinct[unit].nunique())
         units = n_units if T is None else int(T)
@@ -286,7 +286,7 @@ class IncidenceFrequencies:
                     )
                 )
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
         ks = _whole_numbers(frame[k])
         counts = _whole_numbers(frame[count])
         table = np.zeros(int(T) + 1, dtype=np.int64)
@@ -334,7 +334,7 @@ class IncidenceFrequencies:
             if len(problems) >= _MAX_PROBLEMS:
                 break
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, outcome="nothing was estimated")
         if table.sum() == 0:
             raise ValidationError(
                 [Problem(source, None, count, None, "at least one item (a positive count)")]

@@ -243,18 +243,18 @@ def score_pairs(
     features: pd.DataFrame,
     *,
     backend: Backend = "duckdb",
-    extra_pairs: pd.DataFrame | None = None,
+    pairs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Score the candidate pairs of ``features`` with a trained model.
+    """Score pairs of records with a trained model.
 
     Parameters
     ----------
     model : TrainedModel
     features : DataFrame
     backend : {"duckdb", "spark"}
-    extra_pairs : DataFrame, optional
-        ``id_l, id_r``: pairs to score beside the blocked ones (reviewer decisions on
-        pairs that blocking does not make).
+    pairs : DataFrame, optional
+        ``id_l, id_r``: score exactly these pairs instead of the pairs the model's
+        blocking rules make.
 
     Returns
     -------
@@ -264,27 +264,20 @@ def score_pairs(
         (``log2(m / u)``) of the pair's level, its evidence.
     """
     linker = _linker(features, model.settings, backend)
-    scored = linker.inference.predict(warning_mode="never")
-    frame = scored.as_pandas_dataframe()
-    if extra_pairs is not None and len(extra_pairs) > 0:
-        frame = pd.concat([frame, _score_extra(linker, extra_pairs)], ignore_index=True)
+    if pairs is not None:
+        api = linker._db_api  # noqa: SLF001 - blocked pairs must live in its database
+        left = pairs["id_l"].astype(str).to_numpy()
+        right = pairs["id_r"].astype(str).to_numpy()
+        table = pa.table(
+            {
+                "match_key": pa.array(["0"] * len(pairs), pa.string()),
+                "join_key_l": pa.array(left, pa.string()),
+                "join_key_r": pa.array(right, pa.string()),
+            }
+        )
+        linker.table_management.register_blocked_pairs_for_predict(api.register(table))
+    frame = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
     return _tidy_pairs(frame, model)
-
-
-def _score_extra(linker: Any, pairs: pd.DataFrame) -> pd.DataFrame:
-    api = linker._db_api  # noqa: SLF001 - blocked pairs must be registered in its database
-    left = pairs["id_l"].astype(str).to_numpy()
-    right = pairs["id_r"].astype(str).to_numpy()
-    table = pd.DataFrame(
-        {
-            "match_key": ["0"] * len(pairs),
-            "join_key_l": [min(a, b) for a, b in zip(left, right, strict=True)],
-            "join_key_r": [max(a, b) for a, b in zip(left, right, strict=True)],
-        }
-    )
-    registered = api.register(pa.Table.from_pandas(table, preserve_index=False))
-    linker.table_management.register_blocked_pairs_for_predict(registered)
-    return linker.inference.predict(warning_mode="never").as_pandas_dataframe()
 
 
 def _tidy_pairs(frame: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:

@@ -1,0 +1,123 @@
+"""Read a casebook (the case store) into plain frames for linkage, estimation and publishing.
+
+Only what the pipeline needs is read. A source's identity (real name, contact) is never
+read, and the pseudonym is left out too: public output names no source at all, so the
+frames downstream cannot leak one by mistake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+REPORT_COLUMNS = (
+    "report_id",
+    "source_id",
+    "collection_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place_code",
+    "place_iso",
+    "place_level",
+    "site_type",
+    "victims_min",
+    "victims_max",
+    "charges",
+    "method",
+    "how_known",
+    "forced_attendance",
+    "reliability",
+    "violation",
+    "stored_event_id",
+)
+SOURCE_COLUMNS = ("source_id", "collection_id", "kind", "origin_code", "origin_iso")
+COLLECTION_COLUMNS = ("collection_id", "name", "kind")
+MENTION_COLUMNS = ("mention_id", "report_id", "sex", "stored_victim_id")
+
+
+@dataclass
+class Casebook:
+    """The testimony of a case store as frames, without any identifying field.
+
+    ``reports.source_id`` is kept for linkage (a witness tells each event once) and for
+    the unseen-event estimators (each interviewee is a sampling unit); it never reaches
+    public output.
+    """
+
+    collections: pd.DataFrame
+    sources: pd.DataFrame
+    reports: pd.DataFrame
+    mentions: pd.DataFrame
+
+    def content_hash(self) -> str:
+        """SHA-256 of the frames' content in a stable order: the input of a run."""
+        digest = hashlib.sha256()
+        for name in ("collections", "sources", "reports", "mentions"):
+            frame: pd.DataFrame = getattr(self, name)
+            digest.update(name.encode())
+            digest.update(frame.to_csv(index=False, lineterminator="\n").encode())
+        return digest.hexdigest()
+
+
+def read_casebook() -> Casebook:
+    """Read the open store (see :func:`uncounted.store.connect.open_store`) into frames."""
+    from uncounted.store.models import Collection, Report, Source, VictimMention
+
+    collections = pd.DataFrame(
+        list(Collection.objects.order_by("collection_id").values_list(*COLLECTION_COLUMNS)),
+        columns=list(COLLECTION_COLUMNS),
+    )
+    sources = pd.DataFrame(
+        list(
+            Source.objects.order_by("source_id").values_list(
+                "source_id",
+                "collection__collection_id",
+                "kind",
+                "origin_place_id",
+                "origin_place__iso_3166_2",
+            )
+        ),
+        columns=list(SOURCE_COLUMNS),
+    )
+    reports = pd.DataFrame(
+        list(
+            Report.objects.order_by("report_id").values_list(
+                "report_id",
+                "source__source_id",
+                "collection__collection_id",
+                "date_start",
+                "date_end",
+                "date_precision",
+                "place_id",
+                "place_iso",
+                "place_level",
+                "site_type",
+                "victims_min",
+                "victims_max",
+                "charges",
+                "method",
+                "how_known",
+                "forced_attendance",
+                "reliability",
+                "violation",
+                "event__event_id",
+            )
+        ),
+        columns=list(REPORT_COLUMNS),
+    )
+    mentions = pd.DataFrame(
+        list(
+            VictimMention.objects.order_by("mention_id").values_list(
+                "mention_id", "report__report_id", "sex", "victim__victim_id"
+            )
+        ),
+        columns=list(MENTION_COLUMNS),
+    )
+    for column in ("date_start", "date_end"):
+        reports[column] = pd.to_datetime(reports[column])
+    for column in ("victims_min", "victims_max"):
+        reports[column] = reports[column].astype("Int64")
+    return Casebook(collections, sources, reports, mentions)

@@ -1,0 +1,79 @@
+"""Start a link or estimate run from the web app.
+
+A run is recorded at once (status ``running``) and carried out in a background thread
+so that the page answers immediately; its row ends ``done`` with the results, or
+``failed`` with the reason. The work itself belongs to the pipeline: each kind names a
+callable ``f(run: Run) -> dict`` (the results to save) in :data:`RUNNERS`. Where that
+callable does not exist yet, the run fails saying so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from uncounted import __version__
+from uncounted.store.models import Run
+
+RUNNERS: dict[str, str] = {
+    "link": "uncounted.pipeline:run_link",
+    "estimate": "uncounted.pipeline:run_estimate",
+}
+
+
+def runner(kind: str) -> Callable[[Run], dict[str, Any]] | None:
+    """The pipeline callable for ``kind``, or None when it is not available."""
+    target = RUNNERS.get(kind)
+    if target is None:
+        return None
+    module_name, _, name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    found = getattr(module, name, None)
+    return found if callable(found) else None
+
+
+def start_run(kind: str, created_by: str, options: dict[str, Any] | None = None) -> Run:
+    """Record a run of ``kind`` and start it; returns the row (status ``running``)."""
+    if kind not in RUNNERS:
+        raise ValueError(f"unknown run kind {kind!r}; expected one of {sorted(RUNNERS)}")
+    run = Run.objects.create(
+        kind=kind,
+        created_by=created_by,
+        settings=dict(options or {}),
+        version=__version__,
+        status="running",
+    )
+    if getattr(settings, "UNCOUNTED_RUNS_IN_THREAD", True):
+        threading.Thread(target=_carry_out, args=(run.pk,), daemon=True).start()
+    else:
+        _carry_out(run.pk)
+    return run
+
+
+def _carry_out(pk: int) -> None:
+    close_old_connections()
+    try:
+        run = Run.objects.get(pk=pk)
+        work = runner(run.kind)
+        if work is None:
+            run.status = "failed"
+            run.results = {"error": f"{run.kind} runs are not available in this version"}
+        else:
+            try:
+                run.results = work(run)
+                run.status = "done"
+            except Exception as exc:  # a failed run is recorded, never raised into a page
+                run.status = "failed"
+                run.results = {"error": f"{type(exc).__name__}: {exc}"}
+        run.save(update_fields=["status", "results"])
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()

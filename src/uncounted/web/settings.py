@@ -1,0 +1,133 @@
+"""Django settings for the casebook web app: the store's settings plus what a site needs.
+
+Environment (all optional):
+
+``UNCOUNTED_DB``
+    SQLite path or PostgreSQL URL (set by ``uncounted serve --db``).
+``UNCOUNTED_SECRET_KEY``
+    Signs sessions and CSRF tokens; ``uncounted serve`` supplies one from a private key
+    file when it is not set (see :mod:`uncounted.web.secret`).
+``UNCOUNTED_ALLOWED_HOSTS``
+    Comma-separated host names the site answers to, besides the loopback names.
+``UNCOUNTED_HTTPS``
+    ``1`` when the site is served over HTTPS (behind a proxy): cookies become secure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from uncounted.store.settings import (  # noqa: F401  (re-exported as settings)
+    DATABASES,
+    DEFAULT_AUTO_FIELD,
+    LOGGING,
+    SECRET_KEY,
+    TIME_ZONE,
+    USE_TZ,
+)
+from uncounted.store.settings import INSTALLED_APPS as _STORE_APPS
+
+HERE = Path(__file__).resolve().parent
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
+    h.strip() for h in os.environ.get("UNCOUNTED_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+INSTALLED_APPS = [
+    *_STORE_APPS,
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "uncounted.web.apps.WebConfig",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "uncounted.web.api_errors.ApiErrorMiddleware",
+]
+ROOT_URLCONF = "uncounted.web.urls"
+WSGI_APPLICATION = "uncounted.web.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "uncounted.web.context.role_context",
+            ],
+        },
+    }
+]
+
+# Sign-in: Django's own views and form fields (username, password).
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+_HTTPS = os.environ.get("UNCOUNTED_HTTPS") == "1"
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+CSRF_FAILURE_VIEW = "uncounted.web.views.errors.csrf_failure"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if _HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Korean and English; the browser's Accept-Language decides until the user switches.
+USE_I18N = True
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
+LOCALE_PATHS = [HERE / "locale"]
+LANGUAGE_COOKIE_NAME = "uncounted_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("UNCOUNTED_STATIC_ROOT") or None
+
+# Uploaded files wait here between "check" and "confirm" of an import.
+UPLOAD_DIR = os.environ.get("UNCOUNTED_UPLOAD_DIR", "")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Django logs a request by its path only (never the query string, which may hold search
+# text). 4xx answers are routine and not logged; server errors go to standard error with
+# their traceback so an operator can act on them.
+LOGGING = {
+    **LOGGING,
+    "handlers": {
+        **LOGGING["handlers"],
+        "errors": {"class": "logging.StreamHandler", "level": "ERROR"},
+    },
+    "loggers": {
+        **LOGGING["loggers"],
+        "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,11 @@
+"""WSGI entry point of the web app (what gunicorn serves)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "uncounted.web.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
