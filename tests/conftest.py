@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# One Playwright session per worker: its fixtures must be defined once, not per folder.
+pytest_plugins = ["tests.browser_support"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
@@ -21,6 +24,23 @@ def _postgres_reachable(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Identities are encrypted at rest: give the test run its own throwaway key (issue 7),
+    # unless the caller chose one. Tests of the keyless ("locked") mode unset it themselves.
+    if os.environ.get("UNCOUNTED_KEY_FILE"):
+        return
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="uncounted-test-key-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    key = Path(folder) / "key"
+    os.environ["UNCOUNTED_KEY_FILE"] = str(key)
+    from uncounted.store.crypto import new_keyring, write_key_file
+
+    write_key_file(key, new_keyring())
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

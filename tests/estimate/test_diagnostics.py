@@ -9,8 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import stats
 
-from uncounted.estimate.diagnostics import autocorrelation, effective_sample_size, rhat
+from uncounted.estimate.diagnostics import (
+    _average_ranks,
+    autocorrelation,
+    effective_sample_size,
+    rhat,
+)
 
 
 def _ar1(phi: float, chains: int, n: int, seed: int) -> np.ndarray:
@@ -107,3 +113,9 @@ def test_ess_is_positive_and_bounded(x: np.ndarray) -> None:
     assert 0 < ess <= m * n * max(math.log10(m * n), 1.0) + 1e-9
     r = rhat(x)
     assert r >= 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.integers(1, 40), elements=st.sampled_from([0.0, 1.5, 2.0, -3.0])))
+def test_average_ranks_match_scipy_with_ties(x: np.ndarray) -> None:
+    np.testing.assert_array_equal(_average_ranks(x), stats.rankdata(x, method="average"))

@@ -6,7 +6,20 @@ from collections.abc import Callable
 
 import typer
 
-from uncounted.commands import demo, estimate, ingest, parse, simulate
+from uncounted.commands import (
+    audit,
+    backup,
+    demo,
+    estimate,
+    ingest,
+    keys,
+    link,
+    parse,
+    report,
+    review,
+    simulate,
+    web,
+)
 
 Registrar = Callable[[typer.Typer], None]
 
@@ -15,5 +28,12 @@ REGISTRARS: list[Registrar] = [
     simulate.register,
     ingest.register,
     estimate.register,
+    link.register,
+    review.register,
     demo.register,
+    report.register,
+    web.register,
+    keys.register,
+    audit.register,
+    backup.register,
 ]

@@ -17,14 +17,15 @@ def register(app: typer.Typer) -> None:
 
 def demo_command(
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for the world and its casebook.")
+        Path, typer.Option("--out", help="Folder for the world, its casebook and the report.")
     ] = Path("uncounted-demo"),
     seed: Annotated[
         int, typer.Option("--seed", help="Seed: the same world as `simulate --seed`.")
     ] = 1,
 ) -> None:
     """Simulate the world that `uncounted simulate --seed N` writes, import it into a fresh
-    SQLite casebook under OUT, and compare what was documented with the truth."""
+    SQLite casebook under OUT, link, estimate and publish OUT/report/report.html, showing
+    the simulated truth beside every estimate."""
     from rich.console import Console
 
     from uncounted.pipeline import run_demo

@@ -113,6 +113,14 @@ def export_command(
             help="Include sources' real names and contacts (handle the files as secret).",
         ),
     ] = False,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Only what may be published: consenting sources, no confidential reports, "
+            "no victim mentions without consent.",
+        ),
+    ] = False,
 ) -> None:
     """Write the same layout back: import -> export -> import is lossless."""
     from uncounted.errors import ConfigurationError
@@ -128,6 +136,7 @@ def export_command(
         fmt="xlsx" if fmt == "xlsx" else "csv",
         spreadsheet_safe=spreadsheet_safe,
         with_identities=with_identities,
+        public=public,
     )
     for name, n in written.items():
         typer.echo(f"{name}: {n:,} rows")

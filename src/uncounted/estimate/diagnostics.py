@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
 
 __all__ = ["autocorrelation", "effective_sample_size", "rhat"]
 
@@ -87,9 +86,25 @@ def _split(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.concatenate([x[:, :half], x[:, x.shape[1] - half :]], axis=0)
 
 
+def _average_ranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Ranks 1..n of a flat array, ties given the mean of the ranks they span."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], ordered.size]
+    group_rank = (starts + ends + 1) / 2.0
+    ranks = np.empty(values.size)
+    ranks[order] = np.repeat(group_rank, ends - starts)
+    return ranks
+
+
 def _rank_normalise(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    ranks = stats.rankdata(x, method="average").reshape(x.shape)
-    z = special.ndtri((ranks - 3.0 / 8.0) / (x.size + 1.0 / 4.0))
+    # Imported here: scipy.special is only needed once draws exist, and importing it
+    # up front would slow every import of the estimate package.
+    from scipy.special import ndtri
+
+    ranks = _average_ranks(x.ravel()).reshape(x.shape)
+    z = ndtri((ranks - 3.0 / 8.0) / (x.size + 1.0 / 4.0))
     return np.asarray(z, dtype=np.float64)
 
 

@@ -35,6 +35,7 @@ from uncounted.errors import ConfigurationError, EstimationError
 from uncounted.estimate import lcmcr_kernel as kernel
 from uncounted.estimate.diagnostics import effective_sample_size, rhat
 from uncounted.estimate.histories import CaptureHistories
+from uncounted.estimate.lcmcr_patterns import PatternTree, pattern_tree
 from uncounted.estimate.lcmcr_random import new_state
 from uncounted.estimate.result import Estimate
 from uncounted.estimate.warnings import ChainsDisagreeWarning, PriorDominatesWarning
@@ -209,7 +210,7 @@ class LCMCR:
 
         entropy = int(self.seed) if self.seed is not None else _fresh_seed()
         streams = np.random.SeedSequence(entropy).spawn(self.chains)
-        tree = kernel.pattern_tree(
+        tree = pattern_tree(
             np.ascontiguousarray(data.patterns, dtype=np.uint8),
             np.ascontiguousarray(data.counts, dtype=np.int64),
         )
@@ -233,7 +234,7 @@ class LCMCR:
     def _run_chain(
         self,
         data: CaptureHistories,
-        tree: kernel.PatternTree,
+        tree: PatternTree,
         stream: np.random.SeedSequence,
         reporter: _Reporter,
     ) -> _ChainResult:
@@ -261,7 +262,7 @@ class LCMCR:
         redraws = 0
         started = time.perf_counter()
 
-        def sweeps(count: int, update_alpha: bool, record: bool) -> int:
+        def sweeps(count: int, update_alpha: bool, record: bool) -> None:
             # Runs `count` sweeps in chunks; when recording, chunks are whole multiples
             # of `thin` so that kept draws land at the same sweeps as in one long call.
             nonlocal redraws
@@ -298,7 +299,6 @@ class LCMCR:
                 slot += kept
                 done += size
                 reporter.add(size)
-            return slot
 
         sweeps(_WARMUP, update_alpha=False, record=False)
         kernel.relabel_by_weight(log_pi, pi, odds, miss, count0)

@@ -7,8 +7,9 @@ Manrique-Vallier 2016):
    a multinomial per pattern (never one label per individual);
 2. the capture probabilities ``lambda[j, k] ~ Beta(1 + captured, 1 + not captured)``,
    counting the unobserved individuals allocated in the previous sweep;
-3. the stick-breaking weights ``V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)``, on the log
-   scale;
+3. the stick-breaking weights ``V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)``, kept on the
+   log scale (a stick's gammas too when ``alpha + sum_{l>k} n_l < 1``, as they can
+   underflow);
 4. the probability ``pi0`` of the all-zero history and the unobserved count
    ``n0 ~ NegBin(n, 1 - pi0)`` (redrawn while above ``20 n``, as LCMCR does);
 5. the split of ``n0`` over classes, a multinomial;
@@ -27,7 +28,6 @@ progress reports) and resume exactly where it stopped.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -42,70 +42,26 @@ from uncounted.estimate.lcmcr_random import (
 )
 from uncounted.estimate.lcmcr_random import gamma as gamma_draw
 
-__all__ = ["PatternTree", "initialise", "pattern_tree", "relabel_by_weight", "run_sweeps"]
+__all__ = ["initialise", "relabel_by_weight", "run_sweeps"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
-# A pattern whose count is at most this is split over classes by counting uniforms against
-# cumulative weights (cost ~ count); above it, by conditional binomials (cost ~ number of
-# occupied classes). Tuned on the benchmark data.
-_BY_UNIFORMS_MAX = 48
 # LCMCR redraws n0 while it exceeds this multiple of n; a cap on retries keeps a
 # degenerate state (pi0 ~ 1) from looping forever.
 _N0_CAP_FACTOR = 20
 _N0_MAX_RETRIES = 1000
 # Below this, a pattern's class probabilities are recomputed on the log scale.
 _TINY = 1e-280
-
-
-@dataclass(frozen=True)
-class PatternTree:
-    """Observed capture patterns arranged for the sweep.
-
-    Rows are the observed patterns plus, where missing, the patterns obtained by dropping
-    their last lists one at a time (count 0), ordered so that a row's ``parent`` (the
-    pattern without its ``last`` list; -1 for single-list patterns) comes before it.
-    ``ones_ptr``/``ones_idx`` list each row's lists (CSR); ``small`` and ``large`` are the
-    rows with a positive count at most / above the uniform-counting threshold; ``rows``
-    maps each input pattern to its row.
-    """
-
-    parent: I64
-    last: I64
-    ones_ptr: I64
-    ones_idx: I64
-    counts: I64
-    small: I64
-    large: I64
-    rows: I64
-
-
-def pattern_tree(patterns: npt.NDArray[np.uint8], counts: I64) -> PatternTree:
-    """Build the :class:`PatternTree` of distinct, non-empty patterns with their counts."""
-    keys = [tuple(int(j) for j in np.flatnonzero(row)) for row in patterns]
-    if any(len(key) == 0 for key in keys):
-        raise ValueError("the all-zero pattern cannot be observed")
-    found: dict[tuple[int, ...], int] = {}
-    for key, count in zip(keys, counts.tolist(), strict=True):
-        if key in found:
-            raise ValueError(f"pattern {key} appears twice")
-        found[key] = int(count)
-        for size in range(1, len(key)):
-            found.setdefault(key[:size], 0)
-    ordered = sorted(found, key=lambda key: (len(key), key))
-    index = {key: row for row, key in enumerate(ordered)}
-    n_rows = len(ordered)
-    parent = np.array([index[key[:-1]] if len(key) > 1 else -1 for key in ordered], np.int64)
-    last = np.array([key[-1] for key in ordered], dtype=np.int64)
-    ones_ptr = np.zeros(n_rows + 1, dtype=np.int64)
-    ones_ptr[1:] = np.cumsum([len(key) for key in ordered])
-    ones_idx = np.array([j for key in ordered for j in key], dtype=np.int64)
-    row_counts = np.array([found[key] for key in ordered], dtype=np.int64)
-    small = np.flatnonzero((row_counts > 0) & (row_counts <= _BY_UNIFORMS_MAX))
-    large = np.flatnonzero(row_counts > _BY_UNIFORMS_MAX)
-    rows = np.array([index[key] for key in keys], dtype=np.int64)
-    return PatternTree(parent, last, ones_ptr, ones_idx, row_counts, small, large, rows)
+# A row of pattern probabilities whose sum leaves this range is rescaled to sum 1, so that
+# no class is lost to underflow part way down the pattern tree.
+_RESCALE_BELOW = 1e-60
+_RESCALE_ABOVE = 1e60
+# With more lists than this, or when some class's probability of being missed by every
+# list falls below _MISS_TINY, pattern probabilities are computed on the log scale: the
+# product form could then lose a class to underflow even with rescaling.
+_PRODUCT_MAX_LISTS = 25
+_MISS_TINY = 1e-200
 
 
 @jit
@@ -186,11 +142,13 @@ def _pattern_probs(
     prob: F64,
     total: F64,
 ) -> None:
-    """Unnormalised class probabilities of every pattern, ``prob[m, k] = pi_k P(x_m | k)``,
+    """Unnormalised class probabilities of every pattern, ``prob[m, k] ∝ pi_k P(x_m | k)``,
     and their row sums.
 
     Each row is its parent's row (the same pattern without its last list) times that
-    list's odds, one multiplication per class; rows are ordered parents first.
+    list's odds, one multiplication per class; rows are ordered parents first. A row whose
+    sum drifts far from 1 is rescaled (its children inherit the scale; only ratios within
+    a row matter), and one whose sum underflows is recomputed on the log scale.
     """
     n_rows, n_classes = prob.shape
     for m in range(n_rows):
@@ -205,10 +163,51 @@ def _pattern_probs(
             for k in range(n_classes):
                 prob[m, k] = prob[up, k] * r[j, k]
                 acc += prob[m, k]
-        if not acc > _TINY:
-            # Underflow: recompute on the log scale. The row is then rescaled, which its
-            # children inherit; only ratios within a row matter.
-            acc = _pattern_probs_log(m, ones_ptr, ones_idx, log_pi, r, q, prob[m])
+        if _RESCALE_BELOW < acc < _RESCALE_ABOVE:
+            total[m] = acc
+        elif _TINY < acc < np.inf:
+            scale = 1.0 / acc
+            for k in range(n_classes):
+                prob[m, k] *= scale
+            total[m] = 1.0
+        else:
+            total[m] = _pattern_probs_log(m, ones_ptr, ones_idx, log_pi, r, q, prob[m])
+
+
+@jit
+def _pattern_probs_all_logs(
+    parent: I64,
+    last: I64,
+    log_pi: F64,
+    r: F64,
+    q: F64,
+    log_prob: F64,
+    prob: F64,
+    total: F64,
+) -> None:
+    """As :func:`_pattern_probs`, entirely on the log scale: for many lists, or when some
+    class's probability of being missed by every list underflows. Exact, and slower (one
+    exponential per pattern and class)."""
+    n_rows, n_classes = prob.shape
+    n_lists = q.shape[0]
+    base = np.empty(n_classes)
+    for k in range(n_classes):
+        acc = log_pi[k]
+        for j in range(n_lists):
+            acc += math.log(q[j, k])
+        base[k] = acc
+    for m in range(n_rows):
+        j = last[m]
+        up = parent[m]
+        top = -np.inf
+        for k in range(n_classes):
+            start = base[k] if up < 0 else log_prob[up, k]
+            log_prob[m, k] = start + math.log(r[j, k])
+            top = max(top, log_prob[m, k])
+        acc = 0.0
+        for k in range(n_classes):
+            prob[m, k] = math.exp(log_prob[m, k] - top)
+            acc += prob[m, k]
         total[m] = acc
 
 
@@ -225,11 +224,11 @@ def _split_by_uniforms(
 ) -> None:
     """Multinomial splits of the patterns in ``small`` (few individuals each).
 
-    Each individual is a uniform on (0, total); the number in the first ``i`` classes
-    (in ``order``) is the number of uniforms below the ``i``-th cumulative weight. The
-    counting runs in blocks of eight (padded with +inf) so that it vectorises, and stops
-    at the first cumulative weight above every uniform, usually after the few classes
-    that hold nearly all the weight.
+    Each individual is a uniform on (0, total weight); the number in the first ``i``
+    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative weight.
+    The counting runs in blocks of eight (padded with +inf) so that it vectorises, and
+    stops once every uniform is below the edge, usually after the few classes that hold
+    nearly all the weight.
     """
     n_classes = prob.shape[1]
     for t in range(small.shape[0]):
@@ -242,30 +241,29 @@ def _split_by_uniforms(
         # Keep every uniform strictly below the total, so rounding cannot put an
         # individual past the last class with positive weight.
         top = acc * (1.0 - 2.0**-52)
-        largest = 0.0
         for i in range(n):
-            d = min(uniform(rng) * acc, top)
-            draws[i] = d
-            largest = max(largest, d)
+            draws[i] = min(uniform(rng) * acc, top)
         blocks = (n + 7) >> 3
         for i in range(n, blocks * 8):
             draws[i] = np.inf
         below_prev = 0
-        for i in range(n_classes):
-            k = order[i]
-            if cum[i] > largest or i == n_classes - 1:
-                split[m, k] = n - below_prev
-                for rest in range(i + 1, n_classes):
-                    split[m, order[rest]] = 0
-                break
+        done = False
+        for i in range(n_classes - 1):
             edge = cum[i]
             below = 0
             for block in range(blocks):
                 base = block * 8
                 for o in range(8):
                     below += draws[base + o] < edge
-            split[m, k] = below - below_prev
+            split[m, order[i]] = below - below_prev
             below_prev = below
+            if below == n:
+                for rest in range(i + 1, n_classes):
+                    split[m, order[rest]] = 0
+                done = True
+                break
+        if not done:
+            split[m, order[n_classes - 1]] = n - below_prev
 
 
 @jit
@@ -313,18 +311,17 @@ def _split_by_binomials(
 
 @jit
 def _class_totals(
-    parent: I64, last: I64, split: I64, subtree: I64, n_class: I64, n_captured: I64
+    parent: I64, last: I64, counts: I64, split: I64, n_class: I64, n_captured: I64
 ) -> None:
     """Class sizes ``n_class[k]`` and captures ``n_captured[j, k]`` from the splits.
 
     A pattern holds list ``j`` exactly when its prefix ending at ``j`` is a row whose last
     list is ``j``; so ``n_captured[j]`` is the sum, over rows with ``last == j``, of the
-    splits of the row and all its descendants, accumulated leaves first.
+    splits of the row and all its descendants. The sums accumulate in ``split`` itself,
+    leaves first (rows come parents first); rows of unobserved patterns are reset to 0
+    after use, the others are overwritten by the next sweep.
     """
     n_rows, n_classes = split.shape
-    for m in range(n_rows):
-        for k in range(n_classes):
-            subtree[m, k] = split[m, k]
     for k in range(n_classes):
         n_class[k] = 0
     for j in range(n_captured.shape[0]):
@@ -333,14 +330,17 @@ def _class_totals(
     for m in range(n_rows - 1, -1, -1):
         up = parent[m]
         j = last[m]
+        for k in range(n_classes):
+            n_captured[j, k] += split[m, k]
         if up >= 0:
             for k in range(n_classes):
-                subtree[up, k] += subtree[m, k]
-                n_captured[j, k] += subtree[m, k]
+                split[up, k] += split[m, k]
         else:
             for k in range(n_classes):
-                n_class[k] += subtree[m, k]
-                n_captured[j, k] += subtree[m, k]
+                n_class[k] += split[m, k]
+        if counts[m] == 0:
+            for k in range(n_classes):
+                split[m, k] = 0
 
 
 @jit
@@ -390,11 +390,24 @@ def _update_weights(
     for k in range(n_classes - 1):
         size = n_class[k] + count0[k]
         remaining -= size
-        la = log_gamma(rng, 1.0 + size)
-        lb = log_gamma(rng, alpha + remaining)
-        ls = _log_sum(la, lb)
-        log_pi[k] = la - ls + log_rest
-        log_rest += lb - ls
+        b = alpha + remaining
+        if b >= 1.0:
+            # Both gammas are safely representable: V = Ga / (Ga + Gb) on the natural
+            # scale, three logarithms instead of five.
+            ga = gamma_draw(rng, 1.0 + size)
+            gb = gamma_draw(rng, b)
+            ls = math.log(ga + gb)
+            log_v = math.log(ga) - ls
+            log_1mv = math.log(gb) - ls
+        else:
+            # Gamma(b) with b < 1 can underflow: stay on the log scale.
+            la = log_gamma(rng, 1.0 + size)
+            lb = log_gamma(rng, b)
+            ls = _log_sum(la, lb)
+            log_v = la - ls
+            log_1mv = lb - ls
+        log_pi[k] = log_v + log_rest
+        log_rest += log_1mv
         pi[k] = math.exp(log_pi[k])
     log_pi[n_classes - 1] = log_rest
     pi[n_classes - 1] = math.exp(log_rest)
@@ -422,9 +435,11 @@ def _draw_n0(rng: State, n_obs: int, pi0: float) -> tuple[int, int]:
     """Step 4: n0 ~ NegBin(size n, success 1 - pi0), redrawn above 20 n. Returns
     ``(n0, retries)``."""
     p_seen = 1.0 - pi0
-    if p_seen <= 0.0:
-        return _N0_CAP_FACTOR * n_obs, _N0_MAX_RETRIES
     cap = _N0_CAP_FACTOR * n_obs
+    # A mean beyond 1e15 (or no chance of being seen) would overflow the Poisson draw, and
+    # such a draw could never fall under the cap anyway.
+    if p_seen <= 0.0 or n_obs * pi0 > 1e15 * p_seen:
+        return cap, _N0_MAX_RETRIES
     for retry in range(_N0_MAX_RETRIES):
         n0 = negative_binomial(rng, float(n_obs), p_seen)
         if n0 <= cap:
@@ -517,7 +532,8 @@ def run_sweeps(
 ) -> int:
     """Run ``n_sweeps`` Gibbs sweeps from the state in the arrays, updating it in place.
 
-    The data come as a :class:`PatternTree` (``parent`` to ``large``).
+    The data come as a :class:`~uncounted.estimate.lcmcr_patterns.PatternTree` (``parent``
+    to ``large``).
     ``scalars`` holds ``[alpha, n0]``. After every ``thin``-th sweep the current ``n0``,
     ``alpha`` and number of occupied classes go to the next slot of the ``out_*`` arrays
     (which need ``n_sweeps // thin`` entries; pass ``thin = 0`` to record nothing).
@@ -534,14 +550,17 @@ def run_sweeps(
     n_class = np.zeros(n_classes, dtype=np.int64)
     n_captured = np.zeros((n_lists, n_classes), dtype=np.int64)
     prob = np.empty((n_patterns, n_classes))
+    log_prob = np.empty((n_patterns, n_classes))
     total = np.empty(n_patterns)
     suffix = np.empty((n_patterns, n_classes))
     split = np.zeros((n_patterns, n_classes), dtype=np.int64)
     left = np.zeros(n_patterns, dtype=np.int64)
     suffix0 = np.empty(n_classes)
     cum = np.empty(n_classes)
-    draws = np.empty(8 * ((_BY_UNIFORMS_MAX + 7) // 8))
-    subtree = np.empty((n_patterns, n_classes), dtype=np.int64)
+    most = 0
+    for t in range(small.shape[0]):
+        most = max(most, counts[small[t]])
+    draws = np.empty(8 * ((most + 7) // 8) + 8)
     order = np.empty(n_classes, dtype=np.int64)
     v = np.empty(n_classes)
     w = np.empty(n_classes)
@@ -550,10 +569,13 @@ def run_sweeps(
     for sweep in range(n_sweeps):
         _class_weights(log_pi, pi, q, v, w)
         _descending_order(pi, order)
-        _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
+        if n_lists > _PRODUCT_MAX_LISTS or v.min() < _MISS_TINY:
+            _pattern_probs_all_logs(parent, last, log_pi, r, q, log_prob, prob, total)
+        else:
+            _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
         _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split)
         _split_by_binomials(rng, counts, large, prob, order, suffix, left, split)
-        _class_totals(parent, last, split, subtree, n_class, n_captured)
+        _class_totals(parent, last, counts, split, n_class, n_captured)
         _update_lambda(rng, n_class, count0, n_captured, r, q)
         occupied = _update_weights(rng, n_class, count0, alpha, log_pi, pi)
         pi0 = _class_weights(log_pi, pi, q, v, w)

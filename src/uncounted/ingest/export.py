@@ -3,7 +3,10 @@
 CSV export writes every value exactly as stored. ``spreadsheet_safe`` neutralises
 formula-like values (starting with = + - @, tab or carriage return) by prefixing an
 apostrophe, so no spreadsheet evaluates them. XLSX export always writes text cells.
-A source's identity is written only when asked for (``with_identities``).
+A source's identity is written only when asked for (``with_identities``), and needs the
+key (identities are encrypted at rest). A ``public`` export leaves out everything not
+cleared for publication: sources without publication consent and all they told,
+confidential reports, and victim mentions without publication consent.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from django.db.models import QuerySet
+
+from uncounted.errors import ConfigurationError
 from uncounted.ingest.schema import COLLECTIONS, REPORTS, SOURCES, TABLES, VICTIM_MENTIONS, Table
+from uncounted.store.crypto import require_keyring
 from uncounted.store.models import Collection, Report, Source, SourceIdentity, VictimMention
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -35,17 +42,35 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def rows(table: Table, *, with_identities: bool = False) -> Iterator[list[str]]:
+def rows(
+    table: Table, *, with_identities: bool = False, public: bool = False
+) -> Iterator[list[str]]:
     """Rows of ``table`` from the store, in file column order."""
+    if public and with_identities:
+        raise ConfigurationError("a public export never carries identities")
     if table is COLLECTIONS:
         return _collection_rows()
     if table is SOURCES:
-        return _source_rows(with_identities)
+        return _source_rows(with_identities, public)
     if table is REPORTS:
-        return _report_rows()
+        return _report_rows(public)
     if table is VICTIM_MENTIONS:
-        return _mention_rows()
+        return _mention_rows(public)
     raise KeyError(table.name)
+
+
+def publishable_reports() -> QuerySet[Report]:
+    """Reports cleared for public output: not confidential, from a consenting source."""
+    return Report.objects.filter(confidential=False, source__publication_consent=True)
+
+
+def publishable_mentions() -> QuerySet[VictimMention]:
+    """Victim mentions cleared for public output, in publishable reports only."""
+    return VictimMention.objects.filter(
+        publication_consent=True,
+        report__confidential=False,
+        report__source__publication_consent=True,
+    )
 
 
 def _collection_rows() -> Iterator[list[str]]:
@@ -53,11 +78,15 @@ def _collection_rows() -> Iterator[list[str]]:
         yield [c.collection_id, c.name, c.kind, c.description]
 
 
-def _source_rows(with_identities: bool) -> Iterator[list[str]]:
+def _source_rows(with_identities: bool, public: bool = False) -> Iterator[list[str]]:
     identities: dict[int, tuple[str, str]] = {}
     if with_identities:
+        # Decrypting needs the key: without it, refuse rather than write "[locked]".
+        require_keyring()
         identities = {i.source_id: (i.real_name, i.contact) for i in SourceIdentity.objects.all()}
     query = Source.objects.select_related("collection").order_by("source_id")
+    if public:
+        query = query.filter(publication_consent=True)
     for s in query.iterator(chunk_size=5_000):
         real_name, contact = identities.get(s.pk, ("", ""))
         yield [
@@ -75,8 +104,9 @@ def _source_rows(with_identities: bool) -> Iterator[list[str]]:
         ]
 
 
-def _report_rows() -> Iterator[list[str]]:
-    query = Report.objects.select_related("source", "collection", "interview")
+def _report_rows(public: bool = False) -> Iterator[list[str]]:
+    base = publishable_reports() if public else Report.objects.all()
+    query = base.select_related("source", "collection", "interview")
     for r in query.order_by("report_id").iterator(chunk_size=5_000):
         yield [
             r.report_id,
@@ -99,8 +129,9 @@ def _report_rows() -> Iterator[list[str]]:
         ]
 
 
-def _mention_rows() -> Iterator[list[str]]:
-    query = VictimMention.objects.select_related("report").order_by("mention_id")
+def _mention_rows(public: bool = False) -> Iterator[list[str]]:
+    base = publishable_mentions() if public else VictimMention.objects.all()
+    query = base.select_related("report").order_by("mention_id")
     for m in query.iterator(chunk_size=5_000):
         yield [m.mention_id, m.report.report_id, m.name_as_told, m.sex, m.age_as_told, m.charges]
 
@@ -111,13 +142,14 @@ def export_store(
     fmt: Format = "csv",
     spreadsheet_safe: bool = False,
     with_identities: bool = False,
+    public: bool = False,
 ) -> dict[str, int]:
     """Write every table to ``out_dir``; return the number of rows per table."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     for table in TABLES:
-        data = rows(table, with_identities=with_identities)
+        data = rows(table, with_identities=with_identities, public=public)
         if fmt == "xlsx":
             written[table.name] = _write_xlsx(out / f"{table.name}.xlsx", table, data)
         else:

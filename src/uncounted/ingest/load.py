@@ -269,16 +269,31 @@ def _write_sources(
 
 def _write_identities(identities: dict[str, tuple[str, str]], pks: dict[str, int]) -> None:
     # An empty identity cell means "not given here": it never erases a stored identity.
+    # Identities are encrypted before they reach the database (uncounted.store.crypto);
+    # without the key, a file that carries any is refused (the transaction rolls back).
+    from uncounted.store.crypto import require_keyring
+
+    if not any(name or contact for name, contact in identities.values()):
+        return
+    require_keyring()
     stored: dict[int, SourceIdentity] = {}
     for chunk in _chunks(list(pks.values()), 5_000):
         stored.update((i.source_id, i) for i in SourceIdentity.objects.filter(source_id__in=chunk))
+    seal_name = SourceIdentity._meta.get_field("real_name").seal
+    seal_contact = SourceIdentity._meta.get_field("contact").seal
     new, changed = [], []
     for source_id, (real_name, contact) in identities.items():
         pk = pks[source_id]
         row = stored.get(pk)
         if row is None:
             if real_name or contact:
-                new.append({"source_id": pk, "real_name": real_name, "contact": contact})
+                new.append(
+                    {
+                        "source_id": pk,
+                        "real_name": seal_name(real_name),
+                        "contact": seal_contact(contact),
+                    }
+                )
             continue
         name = real_name or row.real_name
         reach = contact or row.contact

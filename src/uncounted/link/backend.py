@@ -75,5 +75,5 @@ def database_api(backend: Backend) -> Any:
         session = spark_session()
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=session)
+        return SparkAPI(spark_session=session)  # type: ignore[no-untyped-call]
     raise ConfigurationError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")

@@ -13,8 +13,9 @@ Constraints bind the merging: *must-link* pairs start in one cluster; *cannot-li
 pairs never end in one; and records of one *group* (a source: a witness tells each
 execution once) never share a cluster when ``separate_groups`` is set.
 
-Connected components of the pairs at or above ``floor`` (a probability below which a
-pair alone never joins anything) are clustered independently.
+Connected components of the pairs at or above the threshold are clustered
+independently: no merge can join two of them, since a mean reaches the threshold only
+if one of its pairs does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components as csgraph_components
 
 __all__ = ["ClusterSettings", "cluster_pairs", "connected_components"]
 
@@ -44,16 +47,12 @@ class ClusterSettings:
     unscored : float or None
         The probability counted for a pair between two clusters that was not scored
         (not a candidate pair); ``None`` leaves such pairs out of the mean.
-    floor : float
-        Pairs below this probability are dropped before clustering (they still count
-        as unscored).
     separate_groups : bool
         Records of one group (source) never share a cluster.
     """
 
     threshold: float = 0.5
     unscored: float | None = 0.0
-    floor: float = 0.05
     separate_groups: bool = True
 
 
@@ -223,55 +222,99 @@ def cluster_pairs(
         each cluster's first record.
     """
     settings = settings or ClusterSettings()
-    index = {record: i for i, record in enumerate(ids)}
+    index = pd.Index(ids)
     n = len(index)
-    left = pairs["id_l"].map(index).to_numpy()
-    right = pairs["id_r"].map(index).to_numpy()
+    left = index.get_indexer(pd.Index(pairs["id_l"]))
+    right = index.get_indexer(pd.Index(pairs["id_r"]))
     probability = pairs["match_probability"].to_numpy(dtype=float)
-    known = ~(pd.isna(left) | pd.isna(right))
-    left = left[known].astype(np.int64)
-    right = right[known].astype(np.int64)
-    probability = probability[known]
-    keep = probability >= settings.floor
-    must = [(index[a], index[b]) for a, b in must_link if a in index and b in index]
-    cannot = [(index[a], index[b]) for a, b in cannot_link if a in index and b in index]
-    must_left = np.array([a for a, _ in must], dtype=np.int64)
-    must_right = np.array([b for _, b in must], dtype=np.int64)
-    component = connected_components(
-        n,
-        np.concatenate([left[keep], must_left]),
-        np.concatenate([right[keep], must_right]),
-    )
-    labels = np.arange(n, dtype=np.int64)
-    by_component: dict[int, list[int]] = {}
-    for node, comp in enumerate(component.tolist()):
-        by_component.setdefault(comp, []).append(node)
-    edges_of: dict[int, list[int]] = {}
-    for k, comp in enumerate(component[left].tolist()):
-        if component[right[k]] == comp:
-            edges_of.setdefault(comp, []).append(k)
-    cannot_of: dict[int, list[tuple[int, int]]] = {}
-    for a, b in cannot:
+    known = (left >= 0) & (right >= 0) & (left != right)
+    left, right, probability = left[known], right[known], probability[known]
+    must = _positions(index, must_link)
+    cannot = _positions(index, cannot_link)
+    # A merge needs at least one pair at or above the threshold between the two clusters
+    # (a mean cannot exceed its largest term), so components over those pairs are exact.
+    keep = probability >= settings.threshold
+    link_left = np.concatenate([left[keep], must[:, 0]])
+    link_right = np.concatenate([right[keep], must[:, 1]])
+    graph = coo_matrix((np.ones(len(link_left)), (link_left, link_right)), shape=(n, n))
+    n_components, component = csgraph_components(graph, directed=False)
+    component = component.astype(np.int64)
+    sizes = np.bincount(component, minlength=n_components)
+    inside = component[left] == component[right]
+    edge_component = component[left[inside]]
+    edge_counts = np.bincount(edge_component, minlength=n_components)
+    lowest = np.full(n_components, np.inf)
+    np.minimum.at(lowest, edge_component, probability[inside])
+    whole = (sizes > 1) & (edge_counts == sizes * (sizes - 1) // 2)
+    whole &= lowest >= settings.threshold
+    if groups is not None and settings.separate_groups:
+        codes = pd.factorize(pd.Series(list(groups), dtype=object))[0]
+        distinct = pd.Series(codes).groupby(component).nunique().to_numpy()
+        whole &= distinct == sizes
+    constrained = np.zeros(n_components, dtype=bool)
+    for pair in (must, cannot):
+        constrained[component[pair[:, 0]]] = True
+    whole &= ~constrained
+    # A whole component is one cluster (labels n + component); others merge step by step.
+    labels = np.where(whole[component], n + component, np.arange(n, dtype=np.int64))
+    hard = np.flatnonzero((sizes > 1) & ~whole)
+    if len(hard) > 0:
+        _merge_components(
+            hard, component, left[inside], right[inside], probability[inside],
+            must, cannot, groups, settings, labels,
+        )  # fmt: skip
+    return np.asarray(pd.factorize(labels)[0], dtype=np.int64)
+
+
+def _positions(index: pd.Index, pairs: Sequence[tuple[str, str]]) -> IntArray:
+    if len(pairs) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    left = index.get_indexer(pd.Index([a for a, _ in pairs]))
+    right = index.get_indexer(pd.Index([b for _, b in pairs]))
+    ok = (left >= 0) & (right >= 0)
+    return np.stack([left[ok], right[ok]], axis=1).astype(np.int64)
+
+
+def _merge_components(
+    hard: IntArray,
+    component: IntArray,
+    left: IntArray,
+    right: IntArray,
+    probability: npt.NDArray[np.float64],
+    must: IntArray,
+    cannot: IntArray,
+    groups: Sequence[Hashable] | None,
+    settings: ClusterSettings,
+    labels: IntArray,
+) -> None:
+    """Average-linkage merging inside each hard component; writes ``labels`` in place."""
+    is_hard = np.zeros(int(component.max()) + 1, dtype=bool)
+    is_hard[hard] = True
+    nodes = np.flatnonzero(is_hard[component])
+    node_groups = pd.Series(nodes).groupby(component[nodes]).agg(list)
+    edge_mask = is_hard[component[left]]
+    edges = pd.DataFrame(
+        {"c": component[left[edge_mask]], "a": left[edge_mask], "b": right[edge_mask],
+         "p": probability[edge_mask]}
+    )  # fmt: skip
+    edges_by: dict[int, pd.DataFrame] = {int(str(c)): f for c, f in edges.groupby("c")}
+    must_by: dict[int, list[tuple[int, int]]] = {}
+    for a, b in must.tolist():
+        must_by.setdefault(int(component[a]), []).append((a, b))
+    cannot_by: dict[int, list[tuple[int, int]]] = {}
+    for a, b in cannot.tolist():
         if component[a] == component[b]:
-            cannot_of.setdefault(int(component[a]), []).append((a, b))
-    must_of: dict[int, list[tuple[int, int]]] = {}
-    for a, b in must:
-        must_of.setdefault(int(component[a]), []).append((a, b))
-    for comp, members in by_component.items():
-        if len(members) == 1:
-            continue
-        merger = _Merger(members, groups, settings)
-        for k in edges_of.get(comp, []):
-            merger.add_pair(int(left[k]), int(right[k]), float(probability[k]))
-        for a, b in cannot_of.get(comp, []):
+            cannot_by.setdefault(int(component[a]), []).append((a, b))
+    for key, members in node_groups.items():
+        comp = int(str(key))
+        merger = _Merger(list(members), groups, settings)
+        frame = edges_by.get(comp)
+        if frame is not None:
+            for a, b, p in zip(
+                frame["a"].tolist(), frame["b"].tolist(), frame["p"].tolist(), strict=True
+            ):
+                merger.add_pair(a, b, p)
+        for a, b in cannot_by.get(comp, []):
             merger.forbid(a, b)
-        for cluster in merger.run(must_of.get(comp, [])):
-            root = min(cluster)
-            for node in cluster:
-                labels[node] = root
-    _, numbered = np.unique(labels, return_inverse=True)
-    first_seen: dict[int, int] = {}
-    out = np.empty(n, dtype=np.int64)
-    for i, value in enumerate(numbered.tolist()):
-        out[i] = first_seen.setdefault(value, len(first_seen))
-    return out
+        for cluster in merger.run(must_by.get(comp, [])):
+            labels[cluster] = min(cluster)

@@ -85,7 +85,7 @@ def score_clustering(
     if n == 0:
         return LinkageScores(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0, 0, 0)
     joint = pd.Series(np.ones(n, dtype=np.int64)).groupby([p_codes, t_codes]).sum()
-    both = joint.to_numpy(dtype=np.int64)
+    both = np.asarray(joint.to_numpy(), dtype=np.int64)
     p_sizes = np.bincount(p_codes).astype(np.int64)
     t_sizes = np.bincount(t_codes).astype(np.int64)
     together, predicted_pairs, true_pairs = _pairs(both), _pairs(p_sizes), _pairs(t_sizes)

@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -38,8 +39,8 @@ from uncounted.link.comparisons import event_comparisons, victim_comparisons
 
 __all__ = [
     "Kind",
-    "TrainingSettings",
     "TrainedModel",
+    "TrainingSettings",
     "load_model",
     "model_settings",
     "score_pairs",
@@ -67,11 +68,16 @@ class TrainingSettings:
         Random pairs drawn to estimate ``u``.
     em_max_pairs : float or None
         Cap on the pairs of each EM session (None: all blocked pairs).
+    sample_records : int
+        Train on at most this many records: whole events of mentions (so that pairs of
+        one event stay together), random reports. The prior is scaled back to the whole
+        data (the chance that two random records match falls as ``1 / n``).
     """
 
     seed: int = 1
-    u_max_pairs: float = 2e6
-    em_max_pairs: float | None = 2e6
+    u_max_pairs: float = 1e6
+    em_max_pairs: float | None = 1e6
+    sample_records: int = 40_000
 
 
 @dataclass
@@ -154,7 +160,7 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     """The frame as an Arrow table with explicit types (lists of strings stay lists)."""
     fields = []
     for column in frame.columns:
-        if column in _LIST_COLUMNS:
+        if column in _LIST_COLUMNS and _holds_lists(frame[column]):
             fields.append(pa.field(column, pa.list_(pa.string())))
         elif str(frame[column].dtype) in ("Int64", "int64"):
             fields.append(pa.field(column, pa.int64()))
@@ -166,12 +172,16 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
+def _holds_lists(values: pd.Series) -> bool:
+    return values.dtype == object and any(isinstance(v, list) for v in values.head(1000))
+
+
 def _linker(frame: pd.DataFrame, settings: dict[str, Any], backend: Backend) -> Any:
     from splink import Linker
 
     api = database_api(backend)
     table = api.register(_arrow(frame))
-    return Linker(table, settings, log_level=logging.WARNING)
+    return Linker(table, settings, log_level=logging.ERROR)
 
 
 def train_model(
@@ -192,8 +202,8 @@ def train_model(
         (victims also need ``event_victims``).
     labels : DataFrame, optional
         Reviewer decisions ``left_id, right_id, decision`` (``match``/``no_match``).
-        With at least ``min_labels`` matches, ``m`` is estimated from the matched pairs
-        after EM (EM still gives the prior and any level the labels leave empty).
+        When some say ``match``, ``m`` is then estimated from those pairs (EM still
+        gives ``u``'s companion prior and any level the labels leave empty).
     settings : TrainingSettings, optional
     backend : {"duckdb", "spark"}
 
@@ -203,11 +213,10 @@ def train_model(
     """
     settings = settings or TrainingSettings()
     dialect = "spark" if backend == "spark" else "duckdb"
-    linker = _linker(features, model_settings(kind, dialect), backend)
+    sample = _training_sample(kind, features, labels, settings)
+    linker = _linker(sample, model_settings(kind, dialect), backend)
     training = linker.training
-    training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed
-    )
+    training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
     rules = event_training_rules() if kind == "events" else victim_training_rules()
     for rule in rules:
         training.estimate_parameters_using_expectation_maximisation(
@@ -218,12 +227,42 @@ def train_model(
     log: dict[str, Any] = {"method": "em", "em_rules": rules, "seed": settings.seed}
     matched = _matched_labels(labels)
     if matched is not None and len(matched) > 0:
-        api = linker._db_api  # noqa: SLF001 - the label table must live in the same database
+        api = linker._db_api
         table = api.register(pa.Table.from_pandas(matched, preserve_index=False))
         training.estimate_m_from_pairwise_labels(table)
         log = {**log, "method": "em+labels", "labelled_matches": len(matched)}
     trained = linker.misc.save_model_to_json()
+    if len(sample) < len(features):
+        scale = (len(sample) - 1) / (len(features) - 1)
+        prior = float(trained["probability_two_random_records_match"])
+        trained["probability_two_random_records_match"] = prior * scale
+        log = {**log, "sampled_records": len(sample), "records": len(features)}
     return TrainedModel(kind, trained, log)
+
+
+def _training_sample(
+    kind: Kind, features: pd.DataFrame, labels: pd.DataFrame | None, settings: TrainingSettings
+) -> pd.DataFrame:
+    """At most ``sample_records`` records to train on, keeping every labelled record."""
+    if len(features) <= settings.sample_records:
+        return features
+    rng = np.random.default_rng(settings.seed)
+    labelled = set()
+    if labels is not None and len(labels) > 0:
+        labelled = set(labels["left_id"].astype(str)) | set(labels["right_id"].astype(str))
+    if kind == "victims" and "event_id" in features.columns:
+        # Integer codes, not strings: set membership on a million object strings is slow.
+        codes, unique = pd.factorize(features["event_id"].astype(str))
+        order = rng.permutation(len(unique))
+        per_event = np.bincount(codes, minlength=len(unique))[order]
+        chosen = np.zeros(len(unique), dtype=bool)
+        chosen[order[np.cumsum(per_event) <= settings.sample_records]] = True
+        keep = chosen[codes]
+    else:
+        keep = np.zeros(len(features), dtype=bool)
+        keep[rng.choice(len(features), settings.sample_records, replace=False)] = True
+    keep |= features["unique_id"].astype(str).isin(labelled).to_numpy()
+    return features[keep].reset_index(drop=True)
 
 
 def _matched_labels(labels: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -244,6 +283,7 @@ def score_pairs(
     *,
     backend: Backend = "duckdb",
     pairs: pd.DataFrame | None = None,
+    min_probability: float | None = None,
 ) -> pd.DataFrame:
     """Score pairs of records with a trained model.
 
@@ -255,6 +295,8 @@ def score_pairs(
     pairs : DataFrame, optional
         ``id_l, id_r``: score exactly these pairs instead of the pairs the model's
         blocking rules make.
+    min_probability : float, optional
+        Keep only pairs at or above this match probability (smaller output).
 
     Returns
     -------
@@ -265,7 +307,7 @@ def score_pairs(
     """
     linker = _linker(features, model.settings, backend)
     if pairs is not None:
-        api = linker._db_api  # noqa: SLF001 - blocked pairs must live in its database
+        api = linker._db_api
         left = pairs["id_l"].astype(str).to_numpy()
         right = pairs["id_r"].astype(str).to_numpy()
         table = pa.table(
@@ -276,8 +318,34 @@ def score_pairs(
             }
         )
         linker.table_management.register_blocked_pairs_for_predict(api.register(table))
-    frame = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
-    return _tidy_pairs(frame, model)
+    predicted = linker.inference.predict(
+        threshold_match_probability=min_probability, warning_mode="never"
+    )
+    if backend == "duckdb":
+        return _fetch_pairs(linker, predicted.physical_name, model)
+    return _tidy_pairs(predicted.as_pandas_dataframe(), model)
+
+
+def _fetch_pairs(linker: Any, table: str, model: TrainedModel) -> pd.DataFrame:
+    """The scored pairs from DuckDB: only the columns kept, ids ordered, through Arrow.
+
+    Splink's own export copies every intermediate column (levels, Bayes factors) into
+    pandas one string at a time; at a million pairs that costs more than the scoring.
+    """
+    names = [c["output_column_name"] for c in model.settings["comparisons"]]
+    weights = ", ".join(f"mw_{name}::DOUBLE AS mw_{name}" for name in names)
+    sql = (
+        "SELECT DISTINCT ON (id_l, id_r) * FROM ("
+        "SELECT least(unique_id_l::VARCHAR, unique_id_r::VARCHAR) AS id_l, "
+        "greatest(unique_id_l::VARCHAR, unique_id_r::VARCHAR) AS id_r, "
+        "match_weight::DOUBLE AS match_weight, match_probability::DOUBLE AS match_probability, "
+        f"{weights} FROM {table}) ORDER BY id_l, id_r"
+    )
+    arrow = linker._db_api._execute_sql_against_backend(sql).to_arrow_table()
+    out: pd.DataFrame = arrow.to_pandas()
+    for column in ("id_l", "id_r"):
+        out[column] = out[column].astype(object)
+    return out.reset_index(drop=True)
 
 
 def _tidy_pairs(frame: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:

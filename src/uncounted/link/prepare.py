@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from uncounted.records.counts import parse_age, parse_count
@@ -31,8 +32,8 @@ from uncounted.records.vocab import CHARGES, METHODS, SITE_TYPES
 __all__ = [
     "CHARGE_BITS",
     "EPOCH",
-    "REPORT_FEATURES",
     "MENTION_FEATURES",
+    "REPORT_FEATURES",
     "charge_mask",
     "mention_features",
     "name_features",
@@ -64,20 +65,47 @@ _NOT_LETTERS = re.compile(r"[^a-z]")
 
 
 def _mapped(values: Iterable[_K], parse: Callable[[_K], _V]) -> list[_V]:
-    """``parse`` applied to each value, once per distinct value."""
-    cache: dict[_K, _V] = {}
-    out: list[_V] = []
-    for value in values:
-        if value not in cache:
-            cache[value] = parse(value)
-        out.append(cache[value])
+    """``parse`` applied to each value, once per distinct value.
+
+    The distinct values are found by factorizing (integer codes, in C), parsed, and the
+    results taken back by code: no Python work per row beyond the final list.
+    """
+    codes, uniques = pd.factorize(pd.Series(list(values) if not _is_array(values) else values))
+    parsed = [parse(value) for value in uniques.tolist()]
+    if not parsed:
+        return []
+    table = np.empty(len(parsed), dtype=object)
+    table[:] = parsed
+    out: list[_V] = table[codes].tolist()
     return out
 
 
-def _text(frame: pd.DataFrame, column: str) -> list[str]:
+def _fields(
+    values: npt.NDArray[np.object_], parse: Callable[[str], tuple[object, ...]]
+) -> list[npt.NDArray[np.object_]]:
+    """The fields of ``parse`` on each value as arrays, parsing each distinct value once."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    parsed = [parse(value) for value in uniques.tolist()]
+    width = len(parse(""))
+    out = []
+    for k in range(width):
+        column = np.empty(len(parsed), dtype=object)
+        column[:] = [p[k] for p in parsed]
+        out.append(column[codes] if len(parsed) else np.empty(len(values), dtype=object))
+    return out
+
+
+def _is_array(values: object) -> bool:
+    return isinstance(values, (np.ndarray, pd.Series))
+
+
+def _text(frame: pd.DataFrame, column: str) -> npt.NDArray[np.object_]:
+    """A column as stripped Python strings (empty for missing), vectorised."""
     if column not in frame.columns:
-        return [""] * len(frame)
-    return ["" if v is None or v is pd.NA or v != v else str(v).strip() for v in frame[column]]
+        return np.full(len(frame), "", dtype=object)
+    values = frame[column]
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    return text.to_numpy(dtype=object)
 
 
 def _code_or_none(text: str, codes: set[str]) -> str | None:
@@ -170,23 +198,23 @@ def report_features(reports: pd.DataFrame, mentions: pd.DataFrame | None = None)
         lists (empty when no victim is named).
     """
     n = len(reports)
-    dates = _mapped(_text(reports, "date_as_told"), _date_row)
-    places = _mapped(_text(reports, "place_as_told"), _place_row)
-    counts = _mapped(_text(reports, "victims_as_told"), _count_row)
+    start, end, width, precision = _fields(_text(reports, "date_as_told"), _date_row)
+    county, province, level = _fields(_text(reports, "place_as_told"), _place_row)
+    low, high = _fields(_text(reports, "victims_as_told"), _count_row)
     out = pd.DataFrame(
         {
             "unique_id": _text(reports, "report_id"),
             "source_id": _text(reports, "source_id"),
             "collection_id": _text(reports, "collection_id"),
-            "date_start": np.array([d[0] for d in dates], dtype=float),
-            "date_end": np.array([d[1] for d in dates], dtype=float),
-            "date_width": np.array([d[2] for d in dates], dtype=float),
-            "date_precision": [d[3] for d in dates],
-            "county": [p[0] for p in places],
-            "province": [p[1] for p in places],
-            "place_level": [p[2] for p in places],
-            "victims_min": np.array([c[0] for c in counts], dtype=float),
-            "victims_max": np.array([c[1] for c in counts], dtype=float),
+            "date_start": start.astype(float),
+            "date_end": end.astype(float),
+            "date_width": width.astype(float),
+            "date_precision": precision,
+            "county": county,
+            "province": province,
+            "place_level": level,
+            "victims_min": low.astype(float),
+            "victims_max": high.astype(float),
             "charges": np.array(_mapped(_text(reports, "charges"), charge_mask), dtype=np.int64),
             "method": _mapped(_text(reports, "method"), lambda t: _vocab_code(t, METHODS)),
             "site_type": _mapped(_text(reports, "site_type"), lambda t: _vocab_code(t, SITE_TYPES)),
@@ -206,15 +234,15 @@ def _vocab_code(text: str, vocabulary: object) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _name_row(text: str) -> tuple[str | None, list[str], list[str], str | None]:
+    hangul, roman, keys, first = name_features(text)
+    return (hangul, list(roman), list(keys), first)
+
+
 def _mention_names(mentions: pd.DataFrame) -> pd.DataFrame:
-    parsed = _mapped(_text(mentions, "name_as_told"), name_features)
+    hangul, roman, keys, first = _fields(_text(mentions, "name_as_told"), _name_row)
     return pd.DataFrame(
-        {
-            "name_hangul": [p[0] for p in parsed],
-            "name_roman": [list(p[1]) for p in parsed],
-            "name_keys": [list(p[2]) for p in parsed],
-            "name_first_key": [p[3] for p in parsed],
-        },
+        {"name_hangul": hangul, "name_roman": roman, "name_keys": keys, "name_first_key": first},
         index=mentions.index,
     )
 
@@ -248,12 +276,6 @@ def _report_names(report_ids: pd.Series, mentions: pd.DataFrame | None) -> pd.Da
         },
         index=report_ids.index,
     )
-
-
-def _birth_range(age: tuple[float, float], year: float) -> tuple[float, float]:
-    if age[0] != age[0] or year != year:
-        return (np.nan, np.nan)
-    return (year - age[1], year - age[0])
 
 
 def _age_row(text: str) -> tuple[float, float]:
@@ -300,8 +322,9 @@ def mention_features(
     rows = report_table.loc[report_ids]
     middle = (rows["date_start"].astype("float64") + rows["date_end"].astype("float64")) / 2
     year = 1970 + np.floor(middle.to_numpy() / 365.2425)
-    ages = _mapped(_text(mentions, "age_as_told"), _age_row)
-    births = [_birth_range(a, y) for a, y in zip(ages, year, strict=True)]
+    age_low, age_high = (a.astype(float) for a in _fields(_text(mentions, "age_as_told"), _age_row))
+    # Born between (year - oldest) and (year - youngest); unknown when either is.
+    birth_min, birth_max = year - age_high, year - age_low
     if report_event is not None:
         events = report_event.set_index("report_id")["event_id"].astype(str)
         event_ids = events.reindex(report_ids).fillna(pd.Series(report_ids, index=report_ids))
@@ -309,7 +332,8 @@ def mention_features(
     else:
         event_list = list(report_ids)
     names = _mention_names(mentions.reset_index(drop=True))
-    sexes = [s.lower() if s.lower() in ("f", "m") else None for s in _text(mentions, "sex")]
+    sex = pd.Series(_text(mentions, "sex"), dtype=object).str.lower()
+    sexes = sex.where(sex.isin(["f", "m"]), None).to_numpy(dtype=object)
     out = pd.DataFrame(
         {
             "unique_id": _text(mentions, "mention_id"),
@@ -317,10 +341,10 @@ def mention_features(
             "event_id": event_list,
             "source_id": rows["source_id"].tolist(),
             "sex": sexes,
-            "age_min": np.array([a[0] for a in ages], dtype=float),
-            "age_max": np.array([a[1] for a in ages], dtype=float),
-            "birth_min": np.array([b[0] for b in births], dtype=float),
-            "birth_max": np.array([b[1] for b in births], dtype=float),
+            "age_min": age_low,
+            "age_max": age_high,
+            "birth_min": birth_min,
+            "birth_max": birth_max,
             "county": rows["county"].tolist(),
             "province": rows["province"].tolist(),
         }

@@ -32,10 +32,21 @@ REPORT_COLUMNS = (
     "reliability",
     "violation",
     "stored_event_id",
+    "date_as_told",
+    "place_as_told",
+    "victims_as_told",
 )
 SOURCE_COLUMNS = ("source_id", "collection_id", "kind", "origin_code", "origin_iso")
 COLLECTION_COLUMNS = ("collection_id", "name", "kind")
-MENTION_COLUMNS = ("mention_id", "report_id", "sex", "stored_victim_id")
+MENTION_COLUMNS = (
+    "mention_id",
+    "report_id",
+    "sex",
+    "stored_victim_id",
+    "name_as_told",
+    "age_as_told",
+    "charges",
+)
 
 
 @dataclass
@@ -44,7 +55,8 @@ class Casebook:
 
     ``reports.source_id`` is kept for linkage (a witness tells each event once) and for
     the unseen-event estimators (each interviewee is a sampling unit); it never reaches
-    public output.
+    public output. Victims' names as told are read for linkage only, and are not published
+    either.
     """
 
     collections: pd.DataFrame
@@ -104,6 +116,9 @@ def read_casebook() -> Casebook:
                 "reliability",
                 "violation",
                 "event__event_id",
+                "date_as_told",
+                "place_as_told",
+                "victims_as_told",
             )
         ),
         columns=list(REPORT_COLUMNS),
@@ -111,7 +126,13 @@ def read_casebook() -> Casebook:
     mentions = pd.DataFrame(
         list(
             VictimMention.objects.order_by("mention_id").values_list(
-                "mention_id", "report__report_id", "sex", "victim__victim_id"
+                "mention_id",
+                "report__report_id",
+                "sex",
+                "victim__victim_id",
+                "name_as_told",
+                "age_as_told",
+                "charges",
             )
         ),
         columns=list(MENTION_COLUMNS),

@@ -10,6 +10,7 @@ capture columns are the input of multiple systems estimation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -69,8 +70,8 @@ def build_events(
     )
     captured = pd.crosstab(linked["event_id"], linked["collection_id"]).clip(upper=1)
     for collection in collections:
-        column = captured[collection] if collection in captured else 0
-        events[collection] = pd.Series(column, index=events.index).fillna(0).astype(int)
+        column = captured.get(collection, pd.Series(0, index=captured.index))
+        events[collection] = column.reindex(events.index, fill_value=0).astype(int)
 
     first, last = period
     year = events["year"]
@@ -146,18 +147,31 @@ def _places(linked: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _victims(linked: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Victims of each event: the median of the exact numbers told, else of the middles
-    of the ranges told; NA when no report gives a number."""
+    """Victims of each event: the number most reports that give an exact number agree on
+    (the smaller on a tie: a witness misremembering one victim says two, never none),
+    else the middle of the narrowest range told; NA when no report gives a number."""
     index = pd.Index(sorted(linked["event_id"].unique()), name="event_id")
     low = linked["victims_min"].astype("Float64")
     high = linked["victims_max"].astype("Float64")
     told = linked.assign(low=low, high=high)[low.notna() & high.notna()]
     exact = told[told["low"] == told["high"]]
-    from_exact = exact.groupby("event_id")["low"].median()
-    ranged = told.assign(mid=(told["low"] + told["high"]) / 2)
-    from_ranges = ranged.groupby("event_id")["mid"].median()
-    victims = from_exact.reindex(index).fillna(from_ranges.reindex(index))
-    victims = np.maximum(np.round(victims.astype("float64")), 1.0)
+    from_exact = (
+        exact.groupby(["event_id", "low"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["event_id", "n", "low"], ascending=[True, False, True])
+        .drop_duplicates("event_id")
+        .set_index("event_id")["low"]
+    )
+    ranged = told.assign(width=told["high"] - told["low"], mid=(told["low"] + told["high"]) / 2)
+    from_ranges = (
+        ranged.sort_values(["event_id", "width", "mid"])
+        .drop_duplicates("event_id")
+        .set_index("event_id")["mid"]
+    )
+    victims = from_exact.reindex(index).fillna(from_ranges.reindex(index)).astype("float64")
+    victims = victims.clip(lower=1.0).apply(np.floor)
     known = victims.notna()
     return pd.Series(victims, index=index).astype("Int64"), known
 
@@ -181,8 +195,9 @@ def _most_told_charges(values: pd.Series) -> str:
 def _region_of(iso: object) -> str | None:
     if not isinstance(iso, str) or not iso:
         return None
-    return iso if iso in _PROVINCES() else None
+    return iso if iso in _provinces() else None
 
 
-def _PROVINCES() -> frozenset[str]:  # noqa: N802 - a cached constant
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
     return frozenset(u.code for u in gazetteer().provinces())

@@ -31,6 +31,21 @@ from uncounted.report.strata import STRATUM
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
+@dataclass(frozen=True)
+class Replicates:
+    """Joint posterior replicates by year: rows are replicates, columns the years."""
+
+    years: tuple[int, ...]
+    events: FloatArray
+    people: FloatArray
+
+    def over(self, quantity: str, first: int, last: int) -> FloatArray:
+        """Replicates of ``quantity`` (``people`` or ``events``) summed over the years."""
+        columns = [i for i, y in enumerate(self.years) if first <= y <= last]
+        table = self.people if quantity == "people" else self.events
+        return np.asarray(table[:, columns].sum(axis=1), dtype=np.float64)
+
+
 @dataclass
 class Headline:
     """The published totals and their yearly breakdown, with the replicates behind them."""
@@ -40,8 +55,7 @@ class Headline:
     by_year: pd.DataFrame
     strata: pd.DataFrame
     stratum_estimates: dict[str, Estimate]
-    event_draws: FloatArray = field(repr=False)
-    people_draws: FloatArray = field(repr=False)
+    replicates: Replicates = field(repr=False)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -112,6 +126,7 @@ def estimate_headline(
             years,
             rng,
             min_group=people_min_group,
+            fallback=events["victims"],
         )
         event_by_year += drawn.events
         people_by_year += drawn.people
@@ -126,7 +141,6 @@ def estimate_headline(
                 **_interval("people", drawn.people.sum(axis=1), level),
             }
         )
-    event_draws = event_by_year.sum(axis=1)
     people_draws = people_by_year.sum(axis=1)
     by_year = _by_year(events, years, event_by_year, people_by_year, level)
     events_estimate = stratified.estimate_
@@ -138,8 +152,7 @@ def estimate_headline(
         by_year=by_year,
         strata=pd.DataFrame(strata_rows),
         stratum_estimates=dict(stratified.estimates_),
-        event_draws=event_draws,
-        people_draws=people_draws,
+        replicates=Replicates(tuple(int(y) for y in years), event_by_year, people_by_year),
         warnings=caveats,
     )
 

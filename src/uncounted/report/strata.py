@@ -26,6 +26,7 @@ _CLASS_NAMES = {
     1: ("all",),
     2: ("fewer witnesses", "more witnesses"),
     3: ("few witnesses", "some witnesses", "many witnesses"),
+    4: ("fewest witnesses", "few witnesses", "more witnesses", "most witnesses"),
 }
 
 
@@ -55,7 +56,9 @@ def witness_density(events: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
     country = float(len(interviewees)) / all_counties
     county = events["county"].map(by_county)
     province = events["province"].map(per_county_in_province)
-    density = county.where(events["county"].notna(), province)
+    density = pd.Series(
+        np.where(events["county"].notna(), county, province), index=events.index, dtype=float
+    )
     return density.astype("float64").fillna(country).rename("witness_density")
 
 

@@ -23,3 +23,7 @@ class StoreConfig(AppConfig):
     def ready(self) -> None:
         # The gazetteer is package data: keep the Place table in step after every migrate.
         post_migrate.connect(_load_places, sender=self, dispatch_uid="uncounted-load-places")
+        from uncounted.store import audit_hooks
+
+        # Every change of the record goes into the hash-chained audit log.
+        audit_hooks.connect()

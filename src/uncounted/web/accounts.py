@@ -8,15 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from uncounted.errors import ConfigurationError
-from uncounted.web.roles import Role
+from uncounted.web.roles import Role, parse_role
 
-
-def parse_role(name: str) -> Role:
-    try:
-        return Role(name.strip().lower())
-    except ValueError:
-        roles = ", ".join(r.value for r in Role)
-        raise ConfigurationError(f"--role {name!r}: expected one of {roles}") from None
+__all__ = ["create_user", "parse_role", "set_role"]
 
 
 def create_user(username: str, role: Role, password: str) -> User:

@@ -103,7 +103,5 @@ class ApiErrorMiddleware:
             return error_response(403, "your role does not allow this")
         import logging
 
-        logging.getLogger("django.request").error(
-            "API error: %s", request.path, exc_info=exception
-        )
+        logging.getLogger("django.request").error("API error: %s", request.path, exc_info=exception)
         return error_response(500, "the server failed; the error was logged")

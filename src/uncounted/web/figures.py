@@ -141,16 +141,17 @@ def per_year(use_events: bool) -> tuple[str, list[YearBar]]:
 
 def per_province(use_events: bool) -> list[ProvinceTile]:
     """Counts per first-level unit, placed on the schematic tile map."""
+    data: dict[str, int]
     if use_events:
-        rows = (
+        events = (
             Event.objects.exclude(place__isnull=True)
             .values("place__iso_3166_2")
             .annotate(n=Count("id"))
         )
-        data = {r["place__iso_3166_2"]: r["n"] for r in rows}
+        data = {r["place__iso_3166_2"]: r["n"] for r in events}
     else:
-        rows = Report.objects.exclude(place_iso="").values("place_iso").annotate(n=Count("id"))
-        data = {r["place_iso"]: r["n"] for r in rows}
+        reports = Report.objects.exclude(place_iso="").values("place_iso").annotate(n=Count("id"))
+        data = {r["place_iso"]: r["n"] for r in reports}
     top = max(data.values(), default=0) or 1
     tiles = []
     for unit in gazetteer().units(Level.PROVINCE):

@@ -62,14 +62,15 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["collection_id"].choices = [("", "—")] + [
+        choice = self._choice
+        choice("collection_id").choices = [("", "—")] + [
             (c.collection_id, f"{c.collection_id} · {c.name}")
             for c in Collection.objects.order_by("collection_id")
         ]
-        self.fields["site_type"].choices = _choices(vocab.SITE_TYPES)
-        self.fields["how_known"].choices = _choices(vocab.HOW_KNOWN)
-        self.fields["violation"].choices = _choices(vocab.VIOLATIONS)
-        self.fields["reliability"].choices = _choices(vocab.RELIABILITY)
+        choice("site_type").choices = _choices(vocab.SITE_TYPES)
+        choice("how_known").choices = _choices(vocab.HOW_KNOWN)
+        choice("violation").choices = _choices(vocab.VIOLATIONS)
+        choice("reliability").choices = _choices(vocab.RELIABILITY)
         if editing:
             self.fields["report_id"].disabled = True
         attrs = {
@@ -114,11 +115,19 @@ class ReportForm(forms.Form):
         for name, extra in attrs.items():
             self.fields[name].widget.attrs.update(extra)
 
+    def _choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
     def add_problems(self, problems: list[Problem]) -> None:
         """Show validation problems beside the fields they concern."""
         for p in problems:
             message = _expected(p)
-            if p.column in self.fields and p.row in (None, 1):
+            if p.file.endswith("victim mentions"):
+                where = _("victim %(n)s") % {"n": p.row}
+                self.add_error(None, f"{where}, {p.column}: {message}")
+            elif p.column in self.fields:
                 self.add_error(p.column, message)
             else:
                 self.add_error(None, f"{p.column or ''}: {message}" if p.column else message)
@@ -126,7 +135,8 @@ class ReportForm(forms.Form):
 
 def _expected(p: Problem) -> str:
     shown = f" ({p.value})" if p.value else ""
-    return f"{_('expected')}: {p.expected}{shown}"
+    label = _("expected")
+    return f"{label}: {p.expected}{shown}"
 
 
 class MentionForm(forms.Form):
@@ -159,7 +169,8 @@ class DecisionForm(forms.Form):
     left_id = forms.CharField(max_length=64)
     right_id = forms.CharField(max_length=64)
     decision = forms.ChoiceField(
-        choices=[("match", _("Match")), ("no_match", _("Not a match")), ("unsure", _("Unsure"))]
+        choices=[("match", _("Match")), ("no_match", _("Not a match")), ("unsure", _("Unsure"))],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(required=False, max_length=4000, widget=forms.Textarea({"rows": 2}))
 

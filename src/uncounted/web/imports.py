@@ -10,6 +10,7 @@ leftovers older than a day are swept.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -46,7 +47,9 @@ class CheckReport:
 
 
 def upload_root() -> Path:
-    root = Path(getattr(settings, "UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "uncounted-uploads")
+    root = Path(
+        getattr(settings, "UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "uncounted-uploads"
+    )
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     return root
 
@@ -98,9 +101,7 @@ def check_upload(token: str, *, accept_unresolved: bool = False) -> CheckReport:
         return report
     for result in results:
         report.warnings += result.warnings
-        report.rows[result.table.name] = report.rows.get(result.table.name, 0) + len(
-            result.records
-        )
+        report.rows[result.table.name] = report.rows.get(result.table.name, 0) + len(result.records)
     return report
 
 
@@ -114,10 +115,8 @@ def confirm_upload(token: str, *, accept_unresolved: bool = False) -> ImportResu
 
 
 def discard_upload(token: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(_folder(token), ignore_errors=True)
-    except FileNotFoundError:
-        pass
 
 
 def _path(folder: Path) -> Path:

@@ -7,15 +7,68 @@ passed to the database. Search covers free text only for roles allowed to read i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
+# A filtered list counts its rows up to this many and then says "more than": an exact
+# count of a search over 100,000 reports would read every row on every page view.
+COUNT_CAP = 1_000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator whose count stops at ``cap`` (``capped`` tells whether it did)."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        cap: int | None,
+        order: tuple[str, ...] = (),
+        descending: bool = False,
+    ) -> None:
+        super().__init__(
+            object_list.order_by(*[f"-{f}" if descending else f for f in order]), per_page
+        )
+        self.queryset: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        self.cap = cap
+        self.capped = False
+        self.order = order
+        self.descending = descending
+
+    def page(self, number: Any) -> Page[Any]:
+        """The page's rows, fetched in two steps: the keys of the page first (which the
+        database can often read from an index), then those rows with their joins."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if self.cap is not None and not self.capped and self.order:
+            # Few matches (under the cap): sorting them here is cheaper than letting the
+            # database walk the whole sort index looking for them.
+            found = list(self.queryset.order_by().values_list("pk", *self.order))
+            found.sort(
+                key=lambda row: tuple((v is not None, v) for v in row[1:]),
+                reverse=self.descending,
+            )
+            keys = [row[0] for row in found[bottom : bottom + self.per_page]]
+        else:
+            keys = list(self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
+        return Page([rows[k] for k in keys if k in rows], number, self)
+
+    @cached_property
+    def count(self) -> int:
+        if self.cap is None:
+            return int(self.queryset.count())
+        n = int(self.queryset.order_by()[: self.cap + 1].count())
+        self.capped = n > self.cap
+        return min(n, self.cap)
 
 
 @dataclass
@@ -54,25 +107,37 @@ def paginate(
     if key not in sorts:
         sort, key = default_sort, default_sort.removeprefix("-")
     descending = sort.startswith("-")
-    order = [f"-{f}" if descending else f for f in sorts[key]]
     per_page = _int(params.get("per_page"), 1, max(PAGE_SIZES)) or DEFAULT_PAGE_SIZE
     if per_page not in PAGE_SIZES:
         per_page = DEFAULT_PAGE_SIZE
-    paginator = Paginator(queryset.order_by(*order), per_page)
+    paginator = CappedPaginator(
+        queryset, per_page, COUNT_CAP if filters else None, sorts[key], descending
+    )
     page = paginator.get_page(params.get("page") or 1)
     return Listing(page=page, sort=sort, filters=filters or {}, sorts=tuple(sorts))
 
 
 # -- reports --------------------------------------------------------------------
 
+# Ties are broken by the primary key: on SQLite an index on one column also orders by
+# rowid, so these sorts walk an index instead of sorting every matching row.
 REPORT_SORTS: dict[str, tuple[str, ...]] = {
     "report_id": ("report_id",),
-    "date": ("date_start", "report_id"),
-    "province": ("place_iso", "report_id"),
-    "collection": ("collection__collection_id", "report_id"),
-    "updated": ("updated_at", "report_id"),
+    "date": ("date_start", "id"),
+    "province": ("place_iso", "id"),
+    "collection": ("collection_id", "id"),
+    "updated": ("updated_at", "id"),
 }
-REPORT_FILTERS = ("q", "year", "province", "charge", "how_known", "collection", "flagged")
+REPORT_FILTERS = (
+    "q",
+    "narrative",
+    "year",
+    "province",
+    "charge",
+    "how_known",
+    "collection",
+    "flagged",
+)
 
 
 def filter_reports(
@@ -81,21 +146,17 @@ def filter_reports(
     """Apply the report filters in ``params``; return the queryset and the filters used.
 
     ``year`` keeps reports whose date range overlaps that year; ``charge`` keeps reports
-    naming that charge code; ``q`` searches ids and pseudonyms, and the as-told place,
-    date and narrative when ``free_text`` is allowed.
+    naming that charge code; ``q`` searches ids and pseudonyms, and the as-told place and
+    date when ``free_text`` is allowed (and the narrative with ``narrative=1``).
     """
     used: dict[str, str] = {}
     q = (params.get("q") or "").strip()[:100]
     if q:
-        cond = Q(report_id__istartswith=q) | Q(source__pseudonym__istartswith=q)
-        if free_text:
-            cond |= (
-                Q(place_as_told__icontains=q)
-                | Q(date_as_told__icontains=q)
-                | Q(narrative__icontains=q)
-            )
-        queryset = queryset.filter(cond)
+        narrative = free_text and params.get("narrative") == "1"
+        queryset = queryset.filter(_report_search(q, free_text, narrative))
         used["q"] = q
+        if narrative:
+            used["narrative"] = "1"
     year = _int(params.get("year"), 1900, 2999)
     if year is not None:
         queryset = queryset.filter(
@@ -130,6 +191,30 @@ def filter_reports(
     return queryset, used
 
 
+_ID_LIKE = re.compile(r"^[A-Za-z]{1,4}[-_.:]?\d[\w.:-]*$|^[A-Za-z]{1,4}[-_.:]$")
+
+
+def _prefix(field: str, text: str) -> Q:
+    # A range instead of LIKE 'text%': both SQLite and PostgreSQL answer it from the
+    # column's index (LIKE is case-insensitive on SQLite and cannot use it).
+    return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\uffff"})
+
+
+def _report_search(q: str, free_text: bool, narrative: bool) -> Q:
+    """What ``q`` finds: ids and pseudonyms by prefix; any other text (for roles that may
+    read it) in the place and date as told, and in the narrative when asked (reading
+    every narrative is the slowest search there is)."""
+    from uncounted.store.models import Source
+
+    by_id = _prefix("report_id", q) | Q(
+        source__in=Source.objects.filter(_prefix("pseudonym", q)).values("pk")
+    )
+    if _ID_LIKE.match(q) or not free_text:
+        return by_id
+    told = by_id | Q(place_as_told__icontains=q) | Q(date_as_told__icontains=q)
+    return told | Q(narrative__icontains=q) if narrative else told
+
+
 # -- collections, sources, interviews, events --------------------------------------
 
 COLLECTION_SORTS = {"collection_id": ("collection_id",), "name": ("name", "collection_id")}
@@ -137,9 +222,9 @@ SOURCE_SORTS = {
     "source_id": ("source_id",),
     "pseudonym": ("pseudonym", "source_id"),
     "interview_year": ("interview_year", "source_id"),
-    "collection": ("collection__collection_id", "source_id"),
+    "collection": ("collection_id", "id"),
 }
-INTERVIEW_SORTS = {"interview_id": ("interview_id",), "date": ("date", "interview_id")}
+INTERVIEW_SORTS = {"interview_id": ("interview_id",), "date": ("date", "id")}
 EVENT_SORTS = {
     "event_id": ("event_id",),
     "date": ("date_start", "event_id"),

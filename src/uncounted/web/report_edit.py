@@ -88,12 +88,11 @@ def check_report(
     known = _known_for(row, existing)
     problems: list[Problem] = []
     if existing is None and report_id and Report.objects.filter(report_id=report_id).exists():
-        problems.append(
-            Problem(origin, None, "report_id", report_id, "an id no other report uses")
-        )
+        problems.append(Problem(origin, None, "report_id", report_id, "an id no other report uses"))
     raw = RawTable(REPORTS, origin, list(REPORTS.columns), [(1, row)])
     result = validate(raw, known, accept_unresolved=accept_unresolved)
     problems += result.problems
+    mention_origin = f"{origin}: victim mentions"
     mention_rows = []
     taken = _mention_ids_taken(mentions, existing)
     for i, mention in enumerate(mentions, start=1):
@@ -105,12 +104,14 @@ def check_report(
             m["mention_id"] = _free_mention_id(report_id, taken)
         elif m["mention_id"] in taken:
             problems.append(
-                Problem(origin, i, "mention_id", m["mention_id"], "an id no other mention uses")
+                Problem(
+                    mention_origin, i, "mention_id", m["mention_id"], "an id no other mention uses"
+                )
             )
         taken.add(m["mention_id"])
         mention_rows.append((i, m))
     mention_result = validate(
-        RawTable(VICTIM_MENTIONS, origin, list(VICTIM_MENTIONS.columns), mention_rows),
+        RawTable(VICTIM_MENTIONS, mention_origin, list(VICTIM_MENTIONS.columns), mention_rows),
         Known(reports={report_id}),
     )
     problems += mention_result.problems
@@ -150,7 +151,10 @@ def _free_mention_id(report_id: str, taken: set[str]) -> str:
     n = 1
     while True:
         candidate = f"{report_id}-M{n}"
-        if candidate not in taken and not VictimMention.objects.filter(mention_id=candidate).exists():
+        if (
+            candidate not in taken
+            and not VictimMention.objects.filter(mention_id=candidate).exists()
+        ):
             return candidate
         n += 1
 
@@ -171,7 +175,7 @@ def save_report(
     otherwise :class:`ReportConflict` is raised and nothing is written. Returns the saved
     report and the validation warnings (kept values that need a reviewer's eye).
     """
-    if existing is not None and version is None:
+    if existing is not None and version is None:  # checked again below, for the type
         raise ValidationError(
             [Problem(origin, None, "version", None, "the version of the report being edited")]
         )
@@ -190,6 +194,7 @@ def save_report(
         if existing is None:
             report = Report.objects.create(report_id=r["report_id"], **stored)
         else:
+            assert version is not None
             changed = Report.objects.filter(pk=existing.pk, version=version).update(
                 **stored, version=F("version") + 1, updated_at=timezone.now()
             )

@@ -39,9 +39,7 @@ class Pair:
 
 
 def decided(kind: Kind, ids: list[str]) -> set[tuple[str, str]]:
-    rows = LinkDecision.objects.filter(kind=kind).filter(
-        Q(left_id__in=ids) | Q(right_id__in=ids)
-    )
+    rows = LinkDecision.objects.filter(kind=kind).filter(Q(left_id__in=ids) | Q(right_id__in=ids))
     return {(d.left_id, d.right_id) for d in rows}
 
 
@@ -67,9 +65,7 @@ def next_pair(kind: Kind = "reports", after: tuple[str, str] | None = None) -> P
                 place_id=group["place_id"], date_start__year=group["year"]
             ).values_list("report_id", "source_id")
         )
-        pair = _first_open(
-            "reports", sorted(rows), lambda a, b: a[1] != b[1], after
-        )
+        pair = _first_open("reports", sorted(rows), lambda a, b: a[1] != b[1], after)
         if pair is not None:
             return pair
     return None
@@ -154,7 +150,9 @@ def report_evidence(left: Report, right: Report) -> list[Evidence]:
         )
     if left.method and right.method:
         same = left.method == right.method
-        out.append(Evidence("method", "for" if same else "against", f"{left.method} / {right.method}"))
+        out.append(
+            Evidence("method", "for" if same else "against", f"{left.method} / {right.method}")
+        )
     if left.site_type and right.site_type:
         same = left.site_type == right.site_type
         out.append(

@@ -66,13 +66,24 @@ GRANTS: dict[Role, frozenset[Capability]] = {
 _PRECEDENCE = (Role.VIEWER, Role.REVIEWER, Role.ANALYST, Role.ADMIN)
 
 
+def parse_role(name: str) -> Role:
+    """The role named ``name`` (any case); a ConfigurationError listing the roles otherwise."""
+    from uncounted.errors import ConfigurationError
+
+    try:
+        return Role(name.strip().lower())
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise ConfigurationError(f"--role {name!r}: expected one of {roles}") from None
+
+
 def role_of(user: Any) -> Role | None:
     """The role of a signed-in user, or None (anonymous, inactive or in no role group)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cached = getattr(user, "_uncounted_role", False)
+    cached: Role | bool | None = getattr(user, "_uncounted_role", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cached if isinstance(cached, Role) else None
     role: Role | None = None
     if user.is_superuser:
         role = Role.ADMIN

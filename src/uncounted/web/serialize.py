@@ -20,7 +20,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def report_dict(report: Report, caps: Iterable[Capability], *, mentions: bool = False) -> dict[str, Any]:
+def report_dict(
+    report: Report, caps: Iterable[Capability], *, mentions: bool = False
+) -> dict[str, Any]:
     """A report for the API: coded fields for everyone who may list reports, free text and
     the source's pseudonym with ``view_testimony``, names with ``view_victim_names``."""
     caps = set(caps)

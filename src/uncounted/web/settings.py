@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -119,14 +120,15 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Django logs a request by its path only (never the query string, which may hold search
 # text). 4xx answers are routine and not logged; server errors go to standard error with
 # their traceback so an operator can act on them.
+_BASE_LOGGING: dict[str, Any] = LOGGING
 LOGGING = {
-    **LOGGING,
+    **_BASE_LOGGING,
     "handlers": {
-        **LOGGING["handlers"],
+        **_BASE_LOGGING["handlers"],
         "errors": {"class": "logging.StreamHandler", "level": "ERROR"},
     },
     "loggers": {
-        **LOGGING["loggers"],
+        **_BASE_LOGGING["loggers"],
         "django.request": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["errors"], "level": "ERROR", "propagate": False},
     },

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.static import serve
 
 ROOT = Path(__file__).resolve().parent / "static"
 
 
-def serve_static(request: HttpRequest, path: str) -> HttpResponse:
+def serve_static(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     response = serve(request, path, document_root=str(ROOT))
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -22,7 +22,6 @@ from uncounted.web.views import (
     testimony,
 )
 
-
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path(

@@ -1,5 +1,6 @@
 """The case store's models: testimony as told, its parsed form, and what linkage made of it."""
 
+from uncounted.store.models.audit import AuditEntry, AuditPending, AuditState
 from uncounted.store.models.linkage import Event, LinkDecision, Victim
 from uncounted.store.models.places import Place
 from uncounted.store.models.runs import Run
@@ -13,6 +14,9 @@ from uncounted.store.models.testimony import (
 )
 
 __all__ = [
+    "AuditEntry",
+    "AuditPending",
+    "AuditState",
     "Collection",
     "Event",
     "Interview",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from uncounted.store.fields import EncryptedTextField
+
 
 class Collection(models.Model):
     """A documentation project or list: one of the "lists" of multiple systems estimation."""
@@ -40,6 +42,9 @@ class Source(models.Model):
     )
     departure_year = models.IntegerField(null=True, blank=True)
     interview_year = models.IntegerField(null=True, blank=True)
+    # Consent to publish this witness's testimony: without it, nothing they said leaves
+    # the store in a public export. Absent until recorded.
+    publication_consent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["source_id"]
@@ -50,11 +55,12 @@ class Source(models.Model):
 
 
 class SourceIdentity(models.Model):
-    """Identifying fields of a source, kept apart from everything else (encrypted later)."""
+    """Identifying fields of a source, kept apart from everything else, encrypted at rest."""
 
     source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="identity")
-    real_name = models.TextField(blank=True, default="")
-    contact = models.TextField(blank=True, default="")
+    real_name = EncryptedTextField(blank=True, default="")
+    contact = EncryptedTextField(blank=True, default="")
+    interview_location = EncryptedTextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"identity of {self.source.pseudonym}"
@@ -110,6 +116,8 @@ class Report(models.Model):
         "store.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     version = models.PositiveIntegerField(default=1)
+    # A confidential report is kept out of every public output, whatever the consent.
+    confidential = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -139,6 +147,8 @@ class VictimMention(models.Model):
     victim = models.ForeignKey(
         "store.Victim", null=True, blank=True, on_delete=models.SET_NULL, related_name="mentions"
     )
+    # Consent (the person's or their family's) to publish this mention's name and details.
+    publication_consent = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["mention_id"]

@@ -21,7 +21,7 @@ from uncounted.web import listing
 from uncounted.web.access import api
 from uncounted.web.api_errors import error_response
 from uncounted.web.report_edit import ReportConflict, report_values, save_report
-from uncounted.web.roles import Capability, capabilities
+from uncounted.web.roles import Capability, capabilities, role_of
 from uncounted.web.serialize import event_dict, report_dict, run_dict
 
 C = Capability
@@ -35,6 +35,7 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
 def _page(result: listing.Listing, items: list[Any]) -> dict[str, Any]:
     return {
         "count": result.page.paginator.count,
+        "count_is_exact": not getattr(result.page.paginator, "capped", False),
         "page": result.page.number,
         "pages": result.page.paginator.num_pages,
         "per_page": result.page.paginator.per_page,
@@ -59,7 +60,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 
 
 def _strings(data: dict[str, Any]) -> dict[str, str]:
-    return {k: "" if v is None else str(v) for k, v in data.items() if not isinstance(v, dict | list)}
+    return {
+        k: "" if v is None else str(v) for k, v in data.items() if not isinstance(v, dict | list)
+    }
 
 
 @api(C.VIEW_FIGURES)
@@ -69,7 +72,8 @@ def api_index(request: HttpRequest) -> HttpResponse:
             "reports": "/api/reports",
             "events": "/api/events",
             "runs": "/api/runs",
-            "role": sorted(c.value for c in capabilities(request.user)),
+            "role": role.value if (role := role_of(request.user)) else None,
+            "capabilities": sorted(c.value for c in capabilities(request.user)),
         }
     )
 
@@ -136,7 +140,9 @@ def _write_report(request: HttpRequest, existing: Report | None) -> HttpResponse
         )
     except ValidationError as exc:
         return error_response(
-            400, f"{len(exc.problems)} problem(s) found; nothing was written", code="invalid",
+            400,
+            f"{len(exc.problems)} problem(s) found; nothing was written",
+            code="invalid",
             problems=exc.problems,
         )
     except ReportConflict as exc:
@@ -187,7 +193,9 @@ def api_event(request: HttpRequest, event_id: str) -> HttpResponse:
 
 @api(C.VIEW_FIGURES)
 def api_runs(request: HttpRequest) -> HttpResponse:
-    qs, used = listing.filter_simple(Run.objects.all(), request.GET, (), kind="kind", status="status")
+    qs, used = listing.filter_simple(
+        Run.objects.all(), request.GET, (), kind="kind", status="status"
+    )
     result = listing.paginate(qs, request.GET, {"created": ("created_at",)}, "-created", used)
     return _json(_page(result, [run_dict(r) for r in result.items]))
 

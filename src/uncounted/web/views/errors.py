@@ -19,7 +19,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(
         request,
         "uncounted/error.html",
-        {"status": 403, "message": _("The form expired or came from elsewhere. Reload the page and try again.")},
+        {
+            "status": 403,
+            "message": _("The form expired or came from elsewhere. Reload the page and try again."),
+        },
         status=403,
     )
 

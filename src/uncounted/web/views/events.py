@@ -23,9 +23,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
     qs, used = listing.filter_events(qs, request.GET)
     result = listing.paginate(qs, request.GET, listing.EVENT_SORTS, "event_id", used)
-    return render(
-        request, "uncounted/event_list.html", {"listing": result, **filter_choices()}
-    )
+    return render(request, "uncounted/event_list.html", {"listing": result, **filter_choices()})
 
 
 @page(C.VIEW_FIGURES)
@@ -37,7 +35,9 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
     by_collection: dict[str, int] = {}
     how_known: dict[str, int] = {}
     for r in reports:
-        by_collection[r.collection.collection_id] = by_collection.get(r.collection.collection_id, 0) + 1
+        by_collection[r.collection.collection_id] = (
+            by_collection.get(r.collection.collection_id, 0) + 1
+        )
         how_known[r.how_known or "?"] = how_known.get(r.how_known or "?", 0) + 1
     testimony = can(request.user, C.VIEW_TESTIMONY)
     decisions = []

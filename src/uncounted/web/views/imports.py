@@ -27,7 +27,7 @@ def _own(request: HttpRequest, token: str) -> dict[str, bool]:
 
 @page(C.EDIT_TESTIMONY)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None)
+    form = ImportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         files = request.FILES.getlist("files")
         if not files:

@@ -32,16 +32,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     pair = next_pair(kind, after)
     context: dict[str, object] = {"kind": kind, "pair": pair}
     if pair is not None:
+        left: Report | VictimMention
+        right: Report | VictimMention
         if kind == "reports":
             qs = Report.objects.select_related("source", "collection", "place")
-            left = get_object_or_404(qs, report_id=pair.left_id)
-            right = get_object_or_404(qs, report_id=pair.right_id)
-            evidence = report_evidence(left, right)
+            left_report = get_object_or_404(qs, report_id=pair.left_id)
+            right_report = get_object_or_404(qs, report_id=pair.right_id)
+            evidence = report_evidence(left_report, right_report)
+            left, right = left_report, right_report
         else:
             qs2 = VictimMention.objects.select_related("report", "report__source")
-            left = get_object_or_404(qs2, mention_id=pair.left_id)
-            right = get_object_or_404(qs2, mention_id=pair.right_id)
-            evidence = mention_evidence(left, right)
+            left_mention = get_object_or_404(qs2, mention_id=pair.left_id)
+            right_mention = get_object_or_404(qs2, mention_id=pair.right_id)
+            evidence = mention_evidence(left_mention, right_mention)
+            left, right = left_mention, right_mention
         context.update(
             left=left,
             right=right,
@@ -58,7 +62,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def review_decide(request: HttpRequest) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The decision was not saved: choose match, not a match or unsure."))
+        messages.error(
+            request, _("The decision was not saved: choose match, not a match or unsure.")
+        )
         return redirect(reverse("review") + f"?kind={_kind(request.POST.get('kind'))}")
     data = form.cleaned_data
     model = Report if data["kind"] == "reports" else VictimMention

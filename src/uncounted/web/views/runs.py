@@ -24,7 +24,9 @@ RUN_SORTS = {"created": ("created_at",), "kind": ("kind", "created_at")}
 
 @page(C.VIEW_FIGURES)
 def run_list(request: HttpRequest) -> HttpResponse:
-    qs, used = listing.filter_simple(Run.objects.all(), request.GET, (), kind="kind", status="status")
+    qs, used = listing.filter_simple(
+        Run.objects.all(), request.GET, (), kind="kind", status="status"
+    )
     result = listing.paginate(qs, request.GET, RUN_SORTS, "-created", used)
     return render(request, "uncounted/run_list.html", {"listing": result, "form": RunForm()})
 

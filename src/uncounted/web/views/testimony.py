@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uncounted.records import vocab
-from uncounted.store.models import Collection, Interview, Source
+from uncounted.store.models import Collection, Interview, Report, Source
 from uncounted.web import listing
 from uncounted.web.access import page
 from uncounted.web.forms import IdentityForm
@@ -20,11 +20,27 @@ from uncounted.web.roles import Capability
 C = Capability
 
 
+def _count_reports(result: listing.Listing, key: str) -> None:
+    """Set ``n_reports`` on the rows of this page only (one grouped query)."""
+    rows = result.items
+    counts = dict(
+        Report.objects.filter(**{f"{key}__in": [r.pk for r in rows]})
+        .values_list(key)
+        .annotate(n=Count("id"))
+        .values_list(key, "n")
+    )
+    for row in rows:
+        row.n_reports = counts.get(row.pk, 0)
+    result.page.object_list = rows
+
+
 @page(C.VIEW_TESTIMONY)
 def collection_list(request: HttpRequest) -> HttpResponse:
-    qs = Collection.objects.annotate(n_reports=Count("reports", distinct=True))
-    qs, used = listing.filter_simple(qs, request.GET, ("collection_id", "name"), kind="kind")
+    qs, used = listing.filter_simple(
+        Collection.objects.all(), request.GET, ("collection_id", "name"), kind="kind"
+    )
     result = listing.paginate(qs, request.GET, listing.COLLECTION_SORTS, "collection_id", used)
+    _count_reports(result, "collection_id")
     return render(
         request,
         "uncounted/collection_list.html",
@@ -107,9 +123,7 @@ def source_identity(request: HttpRequest, source_id: str) -> HttpResponse:
 
 @page(C.VIEW_TESTIMONY)
 def interview_list(request: HttpRequest) -> HttpResponse:
-    qs = Interview.objects.select_related("source", "source__collection").annotate(
-        n_reports=Count("reports")
-    )
+    qs = Interview.objects.select_related("source")
     qs, used = listing.filter_simple(
         qs,
         request.GET,
@@ -118,6 +132,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
         year="date__year",
     )
     result = listing.paginate(qs, request.GET, listing.INTERVIEW_SORTS, "interview_id", used)
+    _count_reports(result, "interview_id")
     return render(
         request,
         "uncounted/interview_list.html",

@@ -1,0 +1,157 @@
+"""Benchmark of linkage: accuracy on the default simulated world, and speed on mentions.
+
+Figures (targets in brackets):
+
+- events, default world (seed 1, scale 1), no labels: pairwise and B-cubed F1 [>= 0.90],
+  predicted events against true events [within 10 %], blocking recall and candidate
+  pairs per report [< ~50];
+- events with 200 simulated reviewer decisions (the first 200 pairs of the review queue,
+  decided from the truth) [pairwise F1 >= 0.95];
+- victims at the default threshold: pairwise precision [>= 0.98] and recall [>= 0.85],
+  on all mentions and on named mentions only;
+- speed: victim mentions linked (given their reports' true events, so that the figure is
+  the victim stage alone), seconds and peak resident memory of a child process
+  [100,000 in < 10 s and < 1 GB; 1,000,000 in < 90 s and < 4 GB].
+
+Run: ``python benchmarks/bench_link.py [--seed S] [--speed 100000 1000000] [--no-accuracy]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pandas as pd
+
+MENTIONS_PER_SCALE = 2_500  # victim mentions of a scale-1 world, about
+DECISIONS = 200
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A world table as an importer reads it: every cell text, empty when unknown."""
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def accuracy(seed: int) -> dict[str, Any]:
+    from uncounted.link.evaluate import score_clustering
+    from uncounted.link.linkage import LinkSettings, evaluate_blocking, link_records
+    from uncounted.link.review import review_queue
+    from uncounted.simulate import simulate_world
+
+    world = simulate_world(seed)
+    reports, mentions = _text(world.reports), _text(world.victim_mentions)
+    true_event = world.report_event.set_index("report_id")["event_id"]
+    true_victim = world.mention_victim.set_index("mention_id")["victim_id"]
+    out: dict[str, Any] = {}
+
+    started = time.perf_counter()
+    result = link_records(reports, mentions, settings=LinkSettings(seed=seed))
+    out["seconds_no_labels"] = time.perf_counter() - started
+    out["stage_seconds"] = result.diagnostics["seconds"]
+    events = score_clustering(
+        result.report_event["event_id"].tolist(),
+        true_event.reindex(result.report_event["report_id"]).tolist(),
+    )
+    out["events_no_labels"] = events.to_dict()
+    out["events_predicted_over_true"] = events.n_predicted / events.n_true
+    out["blocking"] = evaluate_blocking(result, true_event)
+
+    victims = score_clustering(
+        result.mention_victim["victim_id"].tolist(),
+        true_victim.reindex(result.mention_victim["mention_id"]).tolist(),
+    )
+    out["victims"] = victims.to_dict()
+    named = mentions["name_as_told"].str.strip() != ""
+    named_ids = set(mentions.loc[named, "mention_id"])
+    kept = result.mention_victim[result.mention_victim["mention_id"].isin(named_ids)]
+    out["victims_named_only"] = score_clustering(
+        kept["victim_id"].tolist(), true_victim.reindex(kept["mention_id"]).tolist()
+    ).to_dict()
+
+    queue = review_queue(result.event_pairs, limit=DECISIONS)
+    same = (
+        true_event.reindex(queue["id_l"]).to_numpy() == true_event.reindex(queue["id_r"]).to_numpy()
+    )
+    decisions = pd.DataFrame(
+        {
+            "kind": "reports",
+            "left_id": queue["id_l"].to_numpy(),
+            "right_id": queue["id_r"].to_numpy(),
+            "decision": ["match" if s else "no_match" for s in same],
+        }
+    )
+    started = time.perf_counter()
+    labelled = link_records(
+        reports, mentions, decisions=decisions, settings=LinkSettings(seed=seed)
+    )
+    out["seconds_with_decisions"] = time.perf_counter() - started
+    out["decisions"] = {"match": int(same.sum()), "no_match": int((~same).sum())}
+    out["events_with_decisions"] = score_clustering(
+        labelled.report_event["event_id"].tolist(),
+        true_event.reindex(labelled.report_event["report_id"]).tolist(),
+    ).to_dict()
+    return out
+
+
+def speed_child(mentions_wanted: int, seed: int) -> dict[str, Any]:
+    """In a child process: simulate, then time the victim stage alone."""
+    from uncounted.link.linkage import link_mentions
+    from uncounted.simulate import simulate_world
+
+    scale = max(mentions_wanted / MENTIONS_PER_SCALE, 0.1)
+    world = simulate_world(seed, scale=scale)
+    reports, mentions = _text(world.reports), _text(world.victim_mentions)
+    report_event = world.report_event
+    del world
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    mention_victim, _, pairs = link_mentions(mentions, reports, report_event)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "mentions": len(mentions),
+        "reports": len(reports),
+        "seconds": seconds,
+        "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "pairs_scored": len(pairs),
+        "victims": int(mention_victim["victim_id"].nunique()),
+        "peak_rss_gb_whole_process": after.ru_maxrss / 1e6,
+        # The peak before the stage is the simulation's: above it, the stage's own.
+        "peak_rss_gb_before_stage": before.ru_maxrss / 1e6,
+    }
+
+
+def speed(mentions_wanted: int, seed: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(mentions_wanted), "--seed", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--speed", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--no-accuracy", action="store_true")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(speed_child(args.child, args.seed)))
+        return 0
+    figures: dict[str, Any] = {}
+    if not args.no_accuracy:
+        figures["accuracy"] = accuracy(args.seed)
+    figures["speed"] = {str(n): speed(n, args.seed) for n in args.speed}
+    print(json.dumps(figures, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""Link reports into events and mentions into victims: the whole of linkage in one call.
+
+:func:`link_records` takes the frames of ``reports.csv`` and ``victim_mentions.csv`` (and
+reviewer decisions, if any) and returns a :class:`LinkResult`:
+
+1. Events. Report features (:mod:`~uncounted.link.prepare`); the event model trained
+   (EM, or EM then ``m`` from reviewer matches) and scored on the blocked pairs;
+   constrained average-linkage clustering (:mod:`~uncounted.link.cluster`; reports of
+   one source apart, decisions binding); refinement against each cluster's consensus
+   (:mod:`~uncounted.link.refine`).
+2. Victims. Mention features, with the event each mention's report was linked to and
+   that event's told number of victims; the victim model trained and scored; clustering
+   with mentions of one report apart (a report names each victim once).
+3. Replicates (optional): clusterings redrawn from the match probabilities.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from uncounted.link.backend import Backend
+from uncounted.link.blocking import blocking_recall
+from uncounted.link.cluster import ClusterSettings, cluster_pairs
+from uncounted.link.constraints import Constraints, constraints_from_decisions
+from uncounted.link.model import TrainedModel, TrainingSettings, score_pairs, train_model
+from uncounted.link.prepare import mention_features, report_features
+from uncounted.link.refine import RefineSettings, refine_clusters
+from uncounted.link.replicates import sampled_pairs
+
+__all__ = ["LinkResult", "LinkSettings", "Replicate", "link_mentions", "link_records"]
+
+IntArray = npt.NDArray[np.int64]
+VICTIM_PAIRS_KEPT = 0.01
+"""Scored mention pairs below this probability are not kept."""
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """Settings of a linkage run (saved with its results).
+
+    Attributes
+    ----------
+    event_threshold : float
+        Clusters of reports merge when the mean match probability between them is at
+        least this.
+    victim_threshold : float
+        The same for mentions.
+    replicates : int
+        Number of linkage replicates to draw (0: none).
+    seed : int
+        Seed of training samples and replicate draws.
+    backend : {"duckdb", "spark"}
+    separate_sources : bool
+        Reports of one source are never one event (unless a reviewer says so).
+    refine : RefineSettings
+    training : TrainingSettings
+    """
+
+    event_threshold: float = 0.3
+    victim_threshold: float = 0.95
+    replicates: int = 0
+    seed: int = 1
+    backend: Backend = "duckdb"
+    separate_sources: bool = True
+    refine: RefineSettings = field(default_factory=RefineSettings)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "event_threshold": self.event_threshold,
+            "victim_threshold": self.victim_threshold,
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "backend": self.backend,
+            "separate_sources": self.separate_sources,
+            "refine": vars(self.refine),
+            "training": vars(self.training),
+        }
+
+
+@dataclass
+class Replicate:
+    """One redrawn linkage: ``report_event`` and ``mention_victim`` frames."""
+
+    number: int
+    report_event: pd.DataFrame
+    mention_victim: pd.DataFrame
+
+
+@dataclass
+class LinkResult:
+    """The outcome of :func:`link_records`.
+
+    Attributes
+    ----------
+    report_event : DataFrame
+        ``report_id, event_id``.
+    mention_victim : DataFrame
+        ``mention_id, victim_id``.
+    event_model, victim_model : TrainedModel or None
+        The trained models (None when there was nothing to train on).
+    event_pairs, victim_pairs : DataFrame
+        Scored candidate pairs with their evidence (``mw_*`` columns).
+    replicates : list of Replicate
+    diagnostics : dict
+        Sizes, candidate pairs per record, numbers of constraints.
+    settings : LinkSettings
+    """
+
+    report_event: pd.DataFrame
+    mention_victim: pd.DataFrame
+    event_model: TrainedModel | None
+    victim_model: TrainedModel | None
+    event_pairs: pd.DataFrame
+    victim_pairs: pd.DataFrame
+    replicates: list[Replicate]
+    diagnostics: dict[str, Any]
+    settings: LinkSettings
+
+    def model_json(self) -> dict[str, Any]:
+        """The trained models, settings and diagnostics as one JSON-ready dictionary."""
+        return {
+            "settings": self.settings.to_dict(),
+            "events": None if self.event_model is None else self.event_model.to_dict(),
+            "victims": None if self.victim_model is None else self.victim_model.to_dict(),
+            "diagnostics": self.diagnostics,
+        }
+
+
+def _ids(prefix: str, labels: IntArray, width: int) -> list[str]:
+    return [f"{prefix}{int(label) + 1:0{width}d}" for label in labels]
+
+
+def _empty_pairs() -> pd.DataFrame:
+    return pd.DataFrame({"id_l": pd.Series(dtype=str), "id_r": pd.Series(dtype=str)}).assign(
+        match_weight=np.zeros(0), match_probability=np.zeros(0)
+    )
+
+
+def _event_victims(features: pd.DataFrame, labels: IntArray) -> pd.Series:
+    """The told number of victims of each event: the commonest exact count of its reports."""
+    exact = (
+        features["victims_min"]
+        .astype("float64")
+        .where(features["victims_min"] == features["victims_max"])
+    )
+    frame = pd.DataFrame({"event": labels, "count": exact.to_numpy()}).dropna()
+    if len(frame) == 0:
+        return pd.Series(dtype="float64")
+    counts = frame.groupby(["event", "count"]).size().reset_index(name="n")
+    counts = counts.sort_values(["event", "n", "count"], ascending=[True, False, True])
+    return counts.drop_duplicates("event").set_index("event")["count"]
+
+
+class _EventLinker:
+    """Scoring, clustering and refinement of reports, reusable for replicates."""
+
+    def __init__(
+        self,
+        features: pd.DataFrame,
+        model: TrainedModel,
+        pairs: pd.DataFrame,
+        constraints: Constraints,
+        settings: LinkSettings,
+    ) -> None:
+        self.features = features
+        self.model = model
+        self.pairs = pairs
+        self.constraints = constraints
+        self.settings = settings
+        decided = {x for pair in constraints.must_link + constraints.cannot_link for x in pair}
+        self.fixed = features["unique_id"].isin(decided).to_numpy()
+
+    def cluster(
+        self, pairs: pd.DataFrame, refine: RefineSettings, clock: _Clock | None = None
+    ) -> IntArray:
+        settings = self.settings
+        labels = cluster_pairs(
+            self.features["unique_id"].tolist(),
+            pairs,
+            ClusterSettings(
+                threshold=settings.event_threshold,
+                separate_groups=settings.separate_sources,
+            ),
+            groups=self.features["source_id"].tolist(),
+            must_link=self.constraints.must_link,
+            cannot_link=self.constraints.cannot_link,
+        )
+        if clock is not None:
+            clock.lap("event_clustering")
+        if refine.rounds == 0 or len(self.pairs) == 0:
+            return labels
+        refined = refine_clusters(
+            self.features, labels, self.pairs, self._score, refine, fixed=self.fixed
+        )
+        if clock is not None:
+            clock.lap("event_refinement")
+        return refined
+
+    def _score(self, frame: pd.DataFrame, request: pd.DataFrame) -> pd.DataFrame:
+        return score_pairs(self.model, frame, backend=self.settings.backend, pairs=request)
+
+
+def link_records(
+    reports: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    *,
+    decisions: pd.DataFrame | None = None,
+    settings: LinkSettings | None = None,
+) -> LinkResult:
+    """Link reports into events and victim mentions into victims.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        Columns of ``reports.csv`` (``docs/data-format.md``).
+    mentions : DataFrame, optional
+        Columns of ``victim_mentions.csv``.
+    decisions : DataFrame, optional
+        Reviewer decisions: ``kind`` (``reports``/``mentions``), ``left_id``,
+        ``right_id``, ``decision`` (``match``/``no_match``/``unsure``).
+    settings : LinkSettings, optional
+
+    Returns
+    -------
+    LinkResult
+    """
+    settings = settings or LinkSettings()
+    clock = _Clock()
+    mentions = mentions if mentions is not None else _no_mentions()
+    features = report_features(reports, mentions)
+    clock.lap("report_features")
+    report_constraints = constraints_from_decisions(decisions, "reports")
+    event_model, event_pairs, event_labels, event_linker = _link_events(
+        features, report_constraints, settings, clock
+    )
+    report_event = pd.DataFrame(
+        {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", event_labels, 6)}
+    )
+    mention_constraints = constraints_from_decisions(decisions, "mentions")
+    victim_model, victim_pairs, victim_labels, mention_table = _link_victims(
+        mentions, features, event_labels, mention_constraints, settings, clock
+    )
+    mention_victim = pd.DataFrame(
+        {
+            "mention_id": mention_table["unique_id"].to_numpy(),
+            "victim_id": _ids("VI", victim_labels, 7),
+        }
+    )
+    replicates = _replicates(
+        event_linker, features, mention_table, victim_pairs, mention_constraints, settings
+    )
+    clock.lap("replicates")
+    diagnostics = {
+        "reports": len(features),
+        "mentions": len(mention_table),
+        "events": int(len(set(event_labels.tolist()))),
+        "victims": int(len(set(victim_labels.tolist()))),
+        "event_candidate_pairs": len(event_pairs),
+        "event_pairs_per_report": len(event_pairs) / max(len(features), 1),
+        "victim_candidate_pairs": len(victim_pairs),
+        "report_decisions": len(report_constraints),
+        "mention_decisions": len(mention_constraints),
+        "seconds": clock.laps,
+    }
+    return LinkResult(
+        report_event=report_event,
+        mention_victim=mention_victim,
+        event_model=event_model,
+        victim_model=victim_model,
+        event_pairs=event_pairs,
+        victim_pairs=victim_pairs,
+        replicates=replicates,
+        diagnostics=diagnostics,
+        settings=settings,
+    )
+
+
+def link_mentions(
+    mentions: pd.DataFrame,
+    reports: pd.DataFrame,
+    report_event: pd.DataFrame,
+    *,
+    decisions: pd.DataFrame | None = None,
+    settings: LinkSettings | None = None,
+) -> tuple[pd.DataFrame, TrainedModel | None, pd.DataFrame]:
+    """Link victim mentions alone, given the event of each report.
+
+    Parameters
+    ----------
+    mentions, reports : DataFrame
+        Columns of ``victim_mentions.csv`` and ``reports.csv``.
+    report_event : DataFrame
+        ``report_id, event_id``: events from an earlier linkage (or the truth, to study
+        victim linkage on its own).
+    decisions : DataFrame, optional
+        Reviewer decisions (those of kind ``mentions`` are used).
+    settings : LinkSettings, optional
+
+    Returns
+    -------
+    (mention_victim, model, pairs)
+        ``mention_id, victim_id``; the trained victim model; the scored pairs.
+    """
+    settings = settings or LinkSettings()
+    features = report_features(reports)
+    events = report_event.set_index("report_id")["event_id"].astype(str)
+    known = events.reindex(features["unique_id"].to_numpy())
+    codes = pd.factorize(known.fillna(features["unique_id"]).to_numpy())[0].astype(np.int64)
+    constraints = constraints_from_decisions(decisions, "mentions")
+    model, pairs, labels, table = _link_victims(
+        mentions, features, codes, constraints, settings, _Clock()
+    )
+    mention_victim = pd.DataFrame(
+        {"mention_id": table["unique_id"].to_numpy(), "victim_id": _ids("VI", labels, 7)}
+    )
+    return mention_victim, model, pairs
+
+
+def _no_mentions() -> pd.DataFrame:
+    columns = ["mention_id", "report_id", "name_as_told", "sex", "age_as_told", "charges"]
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in columns})
+
+
+class _Clock:
+    """Seconds spent in each stage, for the diagnostics."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now
+
+
+def _link_events(
+    features: pd.DataFrame, constraints: Constraints, settings: LinkSettings, clock: _Clock
+) -> tuple[TrainedModel | None, pd.DataFrame, IntArray, _EventLinker | None]:
+    if len(features) < 2:
+        return None, _empty_pairs(), np.arange(len(features), dtype=np.int64), None
+    model = train_model(
+        "events",
+        features,
+        labels=constraints.labels(),
+        settings=settings.training,
+        backend=settings.backend,
+    )
+    clock.lap("event_training")
+    pairs = score_pairs(model, features, backend=settings.backend)
+    decided = constraints.pairs()
+    if len(decided) > 0:
+        extra = score_pairs(model, features, backend=settings.backend, pairs=decided)
+        pairs = pd.concat([pairs, extra], ignore_index=True).drop_duplicates(["id_l", "id_r"])
+    clock.lap("event_scoring")
+    linker = _EventLinker(features, model, pairs, constraints, settings)
+    labels = linker.cluster(pairs, settings.refine, clock)
+    return model, pairs, labels, linker
+
+
+def _link_victims(
+    mentions: pd.DataFrame,
+    features: pd.DataFrame,
+    event_labels: IntArray,
+    constraints: Constraints,
+    settings: LinkSettings,
+    clock: _Clock,
+) -> tuple[TrainedModel | None, pd.DataFrame, IntArray, pd.DataFrame]:
+    report_event = pd.DataFrame(
+        {"report_id": features["unique_id"].to_numpy(), "event_id": event_labels.astype(str)}
+    )
+    table = mention_features(mentions, features, report_event)
+    victims = _event_victims(features, event_labels)
+    table["event_victims"] = (
+        table["event_id"].astype(np.int64).map(victims).astype("Float64").round().astype("Int64")
+    )
+    clock.lap("mention_features")
+    if len(table) < 2:
+        return None, _empty_pairs(), np.arange(len(table), dtype=np.int64), table
+    model = train_model(
+        "victims",
+        table,
+        labels=constraints.labels(),
+        settings=settings.training,
+        backend=settings.backend,
+    )
+    clock.lap("victim_training")
+    # Pairs below the review band matter to nothing downstream: the clustering needs pairs
+    # at its threshold, the review queue those from 0.1 up.
+    pairs = score_pairs(model, table, backend=settings.backend, min_probability=VICTIM_PAIRS_KEPT)
+    clock.lap("victim_scoring")
+    labels = _cluster_victims(table, pairs, constraints, settings)
+    clock.lap("victim_clustering")
+    return model, pairs, labels, table
+
+
+def _cluster_victims(
+    table: pd.DataFrame, pairs: pd.DataFrame, constraints: Constraints, settings: LinkSettings
+) -> IntArray:
+    return cluster_pairs(
+        table["unique_id"].tolist(),
+        pairs,
+        ClusterSettings(threshold=settings.victim_threshold, separate_groups=True),
+        groups=table["report_id"].tolist(),
+        must_link=constraints.must_link,
+        cannot_link=constraints.cannot_link,
+    )
+
+
+def _replicates(
+    event_linker: _EventLinker | None,
+    features: pd.DataFrame,
+    mention_table: pd.DataFrame,
+    victim_pairs: pd.DataFrame,
+    mention_constraints: Constraints,
+    settings: LinkSettings,
+) -> list[Replicate]:
+    out = []
+    for number in range(1, settings.replicates + 1):
+        seed = settings.seed * 1000 + number
+        if event_linker is not None:
+            drawn = sampled_pairs(event_linker.pairs, seed)
+            refine = RefineSettings(
+                rounds=1,
+                size_weight=settings.refine.size_weight,
+                min_weight=settings.refine.min_weight,
+                charge_share=settings.refine.charge_share,
+            )
+            labels = event_linker.cluster(
+                drawn, refine if settings.refine.rounds else RefineSettings(rounds=0)
+            )
+        else:
+            labels = np.arange(len(features), dtype=np.int64)
+        victim_labels = _cluster_victims(
+            mention_table, sampled_pairs(victim_pairs, seed + 1), mention_constraints, settings
+        )
+        out.append(
+            Replicate(
+                number=number,
+                report_event=pd.DataFrame(
+                    {
+                        "report_id": features["unique_id"].to_numpy(),
+                        "event_id": _ids("EV", labels, 6),
+                    }
+                ),
+                mention_victim=pd.DataFrame(
+                    {
+                        "mention_id": mention_table["unique_id"].to_numpy(),
+                        "victim_id": _ids("VI", victim_labels, 7),
+                    }
+                ),
+            )
+        )
+    return out
+
+
+def evaluate_blocking(result: LinkResult, truth: pd.Series) -> dict[str, float]:
+    """Blocking recall of the event pairs against true events (``report_id -> event_id``)."""
+    ids = result.report_event["report_id"]
+    return blocking_recall(result.event_pairs, ids, truth)

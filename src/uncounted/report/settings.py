@@ -1,0 +1,123 @@
+"""Every setting of a published report, as plain data saved in ``summary.json``.
+
+``uncounted rerun summary.json`` rebuilds the settings from that file, so a setting that
+changes a figure must live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from uncounted.errors import ConfigurationError
+
+LANGS = ("en", "ko")
+LINKAGE_METHODS = ("splink", "store", "truth")
+
+
+@dataclass(frozen=True)
+class LCMCRSettings:
+    """The latent-class sampler's settings (LCMCR's documented example settings)."""
+
+    K: int = 10
+    burnin: int = 10_000
+    samples: int = 1_000
+    thin: int = 100
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """How a casebook becomes a report.
+
+    Attributes
+    ----------
+    period : (int, int)
+        First and last year of the accounting.
+    level : float
+        Level of every interval.
+    seed : int
+        Seed of every random step (samplers, bootstraps, draws of victim counts).
+    min_cell : int
+        Disclosure control: a published cell built from fewer reports is suppressed or
+        merged.
+    lang : {"en", "ko"}
+        Language of report.html and its charts.
+    main_method : {"lcmcr", "dga"}
+        The estimator of the headline, fitted in every stratum.
+    density_classes : int
+        Witness-density strata (:mod:`uncounted.report.strata`).
+    min_stratum_events : int
+        Documented events a stratum needs; smaller classes are merged.
+    people_min_group : int
+        Known victim counts a period needs before its own distribution is used.
+    lcmcr : LCMCRSettings
+    linkage : {"splink", "store", "truth"}
+        Where the events come from: the linker, the events saved in the store, or (for
+        simulated worlds) the simulator's truth file ``truth_links``.
+    link_threshold, link_replicates
+        Linker settings (``splink`` only): the clustering threshold and how many
+        redrawn linkages the sensitivity analysis uses.
+    truth_links : str or None
+        ``report_event.csv`` of a simulated world, for ``linkage="truth"``.
+    boundaries, claims : str or None
+        GeoJSON of first-level units keyed by ISO 3166-2 code; CSV of claims.
+    """
+
+    period: tuple[int, int] = (2000, 2014)
+    level: float = 0.95
+    seed: int = 1
+    min_cell: int = 3
+    lang: str = "en"
+    main_method: str = "lcmcr"
+    density_classes: int = 4
+    min_stratum_events: int = 30
+    people_min_group: int = 30
+    lcmcr: LCMCRSettings = field(default_factory=LCMCRSettings)
+    linkage: str = "splink"
+    link_threshold: float = 0.3
+    link_replicates: int = 2
+    truth_links: str | None = None
+    boundaries: str | None = None
+    claims: str | None = None
+
+    def __post_init__(self) -> None:
+        problems = []
+        first, last = self.period
+        if first > last:
+            problems.append(f"period must run forward, got {first}-{last}")
+        if not 0.0 < self.level < 1.0:
+            problems.append(f"level must be between 0 and 1, got {self.level}")
+        if self.min_cell < 1:
+            problems.append(f"--min-cell must be at least 1, got {self.min_cell}")
+        if self.lang not in LANGS:
+            problems.append(f"--lang must be one of {', '.join(LANGS)}, got {self.lang!r}")
+        if self.main_method not in ("lcmcr", "dga"):
+            problems.append(f"main_method must be lcmcr or dga, got {self.main_method!r}")
+        if self.density_classes < 1:
+            problems.append(f"density_classes must be at least 1, got {self.density_classes}")
+        if self.linkage not in LINKAGE_METHODS:
+            problems.append(f"linkage must be one of {', '.join(LINKAGE_METHODS)}")
+        if self.linkage == "truth" and not self.truth_links:
+            problems.append("linkage 'truth' needs truth_links (a report_event.csv)")
+        if problems:
+            raise ConfigurationError("; ".join(problems) + ".")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (``period`` as a list)."""
+        out = asdict(self)
+        out["period"] = list(self.period)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReportSettings:
+        """Rebuild from :meth:`to_dict` output; unknown keys are refused by name."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigurationError(f"unknown report settings: {', '.join(unknown)}")
+        values = dict(data)
+        if "period" in values:
+            values["period"] = tuple(int(y) for y in values["period"])
+        if isinstance(values.get("lcmcr"), dict):
+            values["lcmcr"] = LCMCRSettings(**values["lcmcr"])
+        return cls(**values)
