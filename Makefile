@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint format bench serve clean
+.PHONY: install demo test test-fast lint format bench bench-coverage bench-study serve clean
 
 install: $(STAMP)
 
@@ -44,8 +44,16 @@ test: lint
 test-fast: install
 	$(call run_pytest,UNCOUNTED_DB=,-n 2 -m "not slow")
 
+# Speed and memory figures: every benchmarks/bench_*.py (see README).
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# Longer statistical studies: interval coverage of the demo and of every estimator.
+bench-coverage: install
+	$(BIN)/python benchmarks/demo_coverage.py
+
+bench-study: install
+	$(BIN)/python benchmarks/estimator_study.py
 
 serve: install
 	$(BIN)/uncounted serve

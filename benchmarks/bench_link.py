@@ -10,7 +10,8 @@ Figures (targets in brackets):
 - victims at the default threshold: pairwise precision [>= 0.98] and recall [>= 0.85],
   on all mentions and on named mentions only;
 - speed: victim mentions linked (given their reports' true events, so that the figure is
-  the victim stage alone), seconds and peak resident memory of a child process
+  the victim stage alone), seconds and peak resident memory of a child process that
+  reads a world another process simulated
   [100,000 in < 10 s and < 1 GB; 1,000,000 in < 90 s and < 4 GB].
 
 Run: ``python benchmarks/bench_link.py [--seed S] [--speed 100000 1000000] [--no-accuracy]``.
@@ -98,16 +99,43 @@ def accuracy(seed: int) -> dict[str, Any]:
     return out
 
 
-def speed_child(mentions_wanted: int, seed: int) -> dict[str, Any]:
-    """In a child process: simulate, then time the victim stage alone."""
-    from uncounted.link.linkage import link_mentions
+def simulate_to(directory: str, mentions_wanted: int, seed: int) -> None:
+    """Simulate a world of about ``mentions_wanted`` mentions into Parquet files."""
+    from pathlib import Path
+
     from uncounted.simulate import simulate_world
 
     scale = max(mentions_wanted / MENTIONS_PER_SCALE, 0.1)
     world = simulate_world(seed, scale=scale)
-    reports, mentions = _text(world.reports), _text(world.victim_mentions)
-    report_event = world.report_event
-    del world
+    out = Path(directory)
+    _text(world.reports).to_parquet(out / "reports.parquet")
+    _text(world.victim_mentions).to_parquet(out / "mentions.parquet")
+    world.report_event.to_parquet(out / "report_event.parquet")
+
+
+def speed_child(mentions_wanted: int, seed: int, world_dir: str | None = None) -> dict[str, Any]:
+    """In a child process: read (or simulate) a world, then time the victim stage alone.
+
+    With ``world_dir`` the world was simulated by another process, so the peak memory
+    is the stage's (plus the frames read), not the simulator's.
+    """
+    from uncounted.link.linkage import link_mentions
+
+    if world_dir is not None:
+        from pathlib import Path
+
+        folder = Path(world_dir)
+        reports = pd.read_parquet(folder / "reports.parquet")
+        mentions = pd.read_parquet(folder / "mentions.parquet")
+        report_event = pd.read_parquet(folder / "report_event.parquet")
+    else:
+        from uncounted.simulate import simulate_world
+
+        scale = max(mentions_wanted / MENTIONS_PER_SCALE, 0.1)
+        world = simulate_world(seed, scale=scale)
+        reports, mentions = _text(world.reports), _text(world.victim_mentions)
+        report_event = world.report_event
+        del world
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     mention_victim, _, pairs = link_mentions(mentions, reports, report_event)
@@ -121,14 +149,24 @@ def speed_child(mentions_wanted: int, seed: int) -> dict[str, Any]:
         "pairs_scored": len(pairs),
         "victims": int(mention_victim["victim_id"].nunique()),
         "peak_rss_gb_whole_process": after.ru_maxrss / 1e6,
-        # The peak before the stage is the simulation's: above it, the stage's own.
+        # Before the stage: the frames read (or the simulation, without world_dir).
         "peak_rss_gb_before_stage": before.ru_maxrss / 1e6,
     }
 
 
 def speed(mentions_wanted: int, seed: int) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", str(mentions_wanted), "--seed", str(seed)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = [sys.executable, __file__, "--seed", str(seed), "--world", folder]
+        made = subprocess.run(
+            [*base, "--simulate", str(mentions_wanted)], capture_output=True, text=True, check=False
+        )
+        if made.returncode != 0:
+            return {"error": made.stderr.strip().splitlines()[-1:] or ["failed"]}
+        done = subprocess.run(
+            [*base, "--child", str(mentions_wanted)], capture_output=True, text=True, check=False
+        )
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1:] or ["failed"]}
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -141,9 +179,14 @@ def main() -> int:
     parser.add_argument("--speed", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--no-accuracy", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--simulate", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--world", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.simulate:
+        simulate_to(args.world, args.simulate, args.seed)
+        return 0
     if args.child:
-        print(json.dumps(speed_child(args.child, args.seed)))
+        print(json.dumps(speed_child(args.child, args.seed, args.world)))
         return 0
     figures: dict[str, Any] = {}
     if not args.no_accuracy:

@@ -15,14 +15,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import special
+from scipy import special, stats
 
 from uncounted.errors import ConfigurationError, EstimationError
 from uncounted.estimate import lcmcr_kernel as kernel
 from uncounted.estimate.diagnostics import effective_sample_size
 from uncounted.estimate.histories import CaptureHistories
 from uncounted.estimate.lcmcr import LCMCR
-from uncounted.estimate.lcmcr_patterns import pattern_tree
+from uncounted.estimate.lcmcr_patterns import BY_UNIFORMS_MAX, pattern_tree
+from uncounted.estimate.lcmcr_random import new_state
 from uncounted.estimate.result import Estimate
 from uncounted.estimate.warnings import ChainsDisagreeWarning
 
@@ -124,6 +125,61 @@ def test_class_totals_equal_captures_times_splits(k: int, n_classes: int, seed: 
     np.testing.assert_array_equal(n_captured, expected_captured)
     # Rows added only as parents are left at 0 for the next sweep.
     assert not split[tree.counts == 0].any()
+
+
+def _chi_square_p(draws: np.ndarray, pmf: np.ndarray) -> float:
+    """Chi-square p-value of integer draws against a pmf on 0..len(pmf)-1, cells with
+    expected count below 20 pooled into one."""
+    observed = np.bincount(draws, minlength=len(pmf)).astype(float)[: len(pmf)]
+    expected = pmf * draws.size
+    big = expected >= 20
+    obs = np.append(observed[big], draws.size - observed[big].sum())
+    exp = np.append(expected[big], draws.size - expected[big].sum())
+    if exp[-1] < 1e-9:
+        obs, exp = obs[:-1], exp[:-1]
+    return float(stats.chi2.sf(float(((obs - exp) ** 2 / exp).sum()), len(obs) - 1))
+
+
+@pytest.mark.parametrize("count", [30, 120, 2000])
+def test_pattern_splits_are_multinomial(count: int) -> None:
+    # Each class's share of a pattern must be Binomial(count, p_k) and two classes must
+    # have covariance -count p_i p_j, whichever way the split is drawn: by counting
+    # uniforms (count 30) or by conditional binomials (120: small-mean draws by inversion
+    # for the light classes; 2000: rejection sampling for the heavy ones). Weights are
+    # unnormalised and the classes visited in an order that is not their index, as in
+    # the sampler.
+    weights = np.array([0.06, 1.2, 0.3, 0.012, 0.6, 0.0, 0.003, 0.025])
+    p = weights / weights.sum()
+    order = np.empty(len(weights), dtype=np.int64)
+    kernel._descending_order(weights, order)
+    reps, n_classes = 20_000, len(weights)
+    prob = np.tile(weights, (reps, 1))
+    counts = np.full(reps, count, dtype=np.int64)
+    rows = np.arange(reps, dtype=np.int64)
+    split = np.zeros((reps, n_classes), dtype=np.int64)
+    rng = new_state(np.random.SeedSequence(count))
+    cum = np.empty(n_classes)
+    draws = np.empty(8 * ((count + 7) // 8) + 8)
+    if count <= BY_UNIFORMS_MAX:
+        kernel._split_by_uniforms(rng, counts, rows, prob, order, cum, draws, split)
+    else:
+        suffix = np.empty((reps, n_classes))
+        left = np.zeros(reps, dtype=np.int64)
+        kernel._split_by_binomials(rng, counts, rows, prob, order, suffix, left, split)
+    assert (split.sum(axis=1) == count).all()
+    assert not split[:, 5].any()  # a class of weight 0 gets nobody
+    # Fixed seeds; a p-value below 1e-4 for a correct sampler is a 1-in-10,000 event per
+    # class, while a biased split (such as a tail class under- or over-filled by a few
+    # per cent) fails at this sample size.
+    for k in range(n_classes):
+        if p[k] > 0:
+            support = np.arange(count + 1)
+            assert _chi_square_p(split[:, k], stats.binom.pmf(support, count, p[k])) > 1e-4
+    # Covariance of the two heaviest classes: within 5 standard errors (the estimator's
+    # standard error is about sqrt(var_i var_j / reps) for nearly normal shares).
+    var = count * p * (1 - p)
+    cov = np.cov(split[:, 1], split[:, 4])[0, 1]
+    assert abs(cov + count * p[1] * p[4]) < 5 * math.sqrt(var[1] * var[4] / reps)
 
 
 @pytest.mark.parametrize("k_lists", [12, 40])

@@ -12,7 +12,14 @@ from typing import Any, Literal
 
 from uncounted.errors import ConfigurationError
 
-__all__ = ["BACKENDS", "Backend", "database_api", "spark_available", "spark_session"]
+__all__ = [
+    "BACKENDS",
+    "DUCKDB_MEMORY_LIMIT",
+    "Backend",
+    "database_api",
+    "spark_available",
+    "spark_session",
+]
 
 Backend = Literal["duckdb", "spark"]
 BACKENDS: tuple[str, ...] = ("duckdb", "spark")
@@ -23,6 +30,15 @@ SPARK_HINT = (
 )
 
 _SESSION: list[Any] = []
+DUCKDB_MEMORY_LIMIT = "256MB"
+"""Memory DuckDB may hold before it spills to disk (per linkage step)."""
+
+
+def _spill_directory() -> str:
+    import tempfile
+    from pathlib import Path
+
+    return str(Path(tempfile.gettempdir()) / "uncounted-duckdb")
 
 
 def spark_available() -> bool:
@@ -68,9 +84,15 @@ def database_api(backend: Backend) -> Any:
         For an unknown backend, or ``spark`` without PySpark.
     """
     if backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # A bounded pool: past it DuckDB spills joins and sorts to disk, so that a
+        # million mentions fit a laptop (its default is 80 % of the machine's memory).
+        connection = duckdb.connect(
+            config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": _spill_directory()}
+        )
+        return DuckDBAPI(connection=connection)
     if backend == "spark":
         session = spark_session()
         from splink import SparkAPI

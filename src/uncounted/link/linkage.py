@@ -17,7 +17,7 @@ reviewer decisions, if any) and returns a :class:`LinkResult`:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -175,8 +175,9 @@ class _EventLinker:
         self.pairs = pairs
         self.constraints = constraints
         self.settings = settings
-        decided = {x for pair in constraints.must_link + constraints.cannot_link for x in pair}
-        self.fixed = features["unique_id"].isin(decided).to_numpy()
+        # Reports a reviewer joined stay put; those kept apart may move, never together.
+        joined = {x for pair in constraints.must_link for x in pair}
+        self.fixed = features["unique_id"].isin(joined).to_numpy()
 
     def cluster(
         self, pairs: pd.DataFrame, refine: RefineSettings, clock: _Clock | None = None
@@ -198,7 +199,13 @@ class _EventLinker:
         if refine.rounds == 0 or len(self.pairs) == 0:
             return labels
         refined = refine_clusters(
-            self.features, labels, self.pairs, self._score, refine, fixed=self.fixed
+            self.features,
+            labels,
+            self.pairs,
+            self._score,
+            refine,
+            fixed=self.fixed,
+            cannot_link=self.constraints.cannot_link,
         )
         if clock is not None:
             clock.lap("event_refinement")
@@ -428,12 +435,7 @@ def _replicates(
         seed = settings.seed * 1000 + number
         if event_linker is not None:
             drawn = sampled_pairs(event_linker.pairs, seed)
-            refine = RefineSettings(
-                rounds=1,
-                size_weight=settings.refine.size_weight,
-                min_weight=settings.refine.min_weight,
-                charge_share=settings.refine.charge_share,
-            )
+            refine = replace(settings.refine, rounds=1)
             labels = event_linker.cluster(
                 drawn, refine if settings.refine.rounds else RefineSettings(rounds=0)
             )

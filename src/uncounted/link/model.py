@@ -72,12 +72,16 @@ class TrainingSettings:
         Train on at most this many records: whole events of mentions (so that pairs of
         one event stay together), random reports. The prior is scaled back to the whole
         data (the chance that two random records match falls as ``1 / n``).
+    em_weight_matches : float
+        With reviewer matches, ``m`` blends EM's estimate (counted as this many
+        labelled matches) with the labels' (0: the labels' alone).
     """
 
     seed: int = 1
     u_max_pairs: float = 1e6
     em_max_pairs: float | None = 1e6
     sample_records: int = 40_000
+    em_weight_matches: float = 500.0
 
 
 @dataclass
@@ -227,17 +231,44 @@ def train_model(
     log: dict[str, Any] = {"method": "em", "em_rules": rules, "seed": settings.seed}
     matched = _matched_labels(labels)
     if matched is not None and len(matched) > 0:
+        from_em = linker.misc.save_model_to_json()
         api = linker._db_api
         table = api.register(pa.Table.from_pandas(matched, preserve_index=False))
         training.estimate_m_from_pairwise_labels(table)
+        trained = _blend_m(from_em, linker.misc.save_model_to_json(), len(matched), settings)
         log = {**log, "method": "em+labels", "labelled_matches": len(matched)}
-    trained = linker.misc.save_model_to_json()
+    else:
+        trained = linker.misc.save_model_to_json()
     if len(sample) < len(features):
         scale = (len(sample) - 1) / (len(features) - 1)
         prior = float(trained["probability_two_random_records_match"])
         trained["probability_two_random_records_match"] = prior * scale
         log = {**log, "sampled_records": len(sample), "records": len(features)}
     return TrainedModel(kind, trained, log)
+
+
+def _blend_m(
+    from_em: dict[str, Any], from_labels: dict[str, Any], matches: int, settings: TrainingSettings
+) -> dict[str, Any]:
+    """``m`` of each level: EM's and the labels', weighted by how many matches each stands for.
+
+    Reviewers are asked about the pairs the model is least sure of, which disagree more
+    than matches at large: their ``m`` alone would be biased toward disagreement. EM's
+    estimate counts as ``settings.em_weight_matches`` labelled matches (a Dirichlet prior
+    on each comparison's ``m``); a few dozen decisions nudge it, thousands replace it.
+    """
+    prior = settings.em_weight_matches
+    share = matches / (matches + prior) if matches + prior > 0 else 1.0
+    for old, new in zip(from_em["comparisons"], from_labels["comparisons"], strict=True):
+        levels = zip(old["comparison_levels"], new["comparison_levels"], strict=True)
+        for em_level, label_level in levels:
+            m_em = em_level.get("m_probability")
+            m_label = label_level.get("m_probability")
+            if isinstance(m_em, float) and isinstance(m_label, float):
+                label_level["m_probability"] = (1 - share) * m_em + share * m_label
+            elif isinstance(m_em, float):
+                label_level["m_probability"] = m_em
+    return from_labels
 
 
 def _training_sample(
@@ -342,10 +373,13 @@ def _fetch_pairs(linker: Any, table: str, model: TrainedModel) -> pd.DataFrame:
         f"{weights} FROM {table}) ORDER BY id_l, id_r"
     )
     arrow = linker._db_api._execute_sql_against_backend(sql).to_arrow_table()
-    out: pd.DataFrame = arrow.to_pandas()
-    for column in ("id_l", "id_r"):
-        out[column] = out[column].astype(object)
+    # Ids stay Arrow strings in pandas: a million pairs as Python strings cost ~150 MB.
+    out: pd.DataFrame = arrow.to_pandas(types_mapper=_arrow_strings)
     return out.reset_index(drop=True)
+
+
+def _arrow_strings(kind: pa.DataType) -> Any:
+    return pd.StringDtype("pyarrow") if pa.types.is_string(kind) else None
 
 
 def _tidy_pairs(frame: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -74,10 +74,16 @@ def _mapped(values: Iterable[_K], parse: Callable[[_K], _V]) -> list[_V]:
     parsed = [parse(value) for value in uniques.tolist()]
     if not parsed:
         return []
-    table = np.empty(len(parsed), dtype=object)
-    table[:] = parsed
-    out: list[_V] = table[codes].tolist()
+    out: list[_V] = _objects(parsed)[codes].tolist()
     return out
+
+
+def _objects(values: list[Any]) -> npt.NDArray[np.object_]:
+    """A 1-d object array of ``values`` (never read as nested sequences)."""
+    array = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        array[i] = value
+    return array
 
 
 def _fields(
@@ -89,8 +95,7 @@ def _fields(
     width = len(parse(""))
     out = []
     for k in range(width):
-        column = np.empty(len(parsed), dtype=object)
-        column[:] = [p[k] for p in parsed]
+        column = _objects([p[k] for p in parsed])
         out.append(column[codes] if len(parsed) else np.empty(len(values), dtype=object))
     return out
 

@@ -7,15 +7,24 @@ per cluster, scores every report against the consensus of the clusters it has ca
 pairs with (the same model, the consensus as the other side), and moves each report to
 the best cluster by match weight plus ``size_weight * log2(size)``: an event seen by many
 is told by many, so a vague report more likely belongs to a large event than to a small
-one (the rich-get-richer prior of a Chinese-restaurant process). A report whose best
-weight is below ``min_weight`` becomes its own event. Reports of one source stay apart:
-when two land in one cluster, the better-fitting one stays. A few rounds suffice.
+one (the rich-get-richer prior of a Chinese-restaurant process, in which a report joins
+a cluster with odds proportional to the number of *other* reports in it). A report whose
+best weight is below ``min_weight`` becomes its own event. Reports of one source stay
+apart: when two land in one cluster, the better-fitting one stays. A few rounds suffice.
+
+Two details decide how well this works on testimony. A report is weighed against its
+own cluster *without its own vote* (the leave-one-out consensus): otherwise a singleton
+is compared with itself, agrees on everything and never moves, and small clusters hold
+their members the same way. And reports left alone or in pairs also meet the clusters
+of their province and time that blocking never paired them with (a wrong county of the
+right province, no place at all): see :func:`refine_clusters`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +41,7 @@ Scorer = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
 _TIERS = (31, 123, 366)  # date widths tried in turn for the consensus date
 _CONSENSUS_PREFIX = "~cluster~"
 _OWN_PREFIX = "~own~"
+_YEAR_DAYS = 365.2425
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class RefineSettings:
     near_days : int
         A report also meets every cluster of its province whose consensus date is
         within this many days of its own (-1: only the clusters of its candidate pairs).
+    near_size : int
+        Only reports of clusters this small look beyond their candidate pairs.
     """
 
     rounds: int = 3
@@ -59,6 +71,7 @@ class RefineSettings:
     min_weight: float = -4.0
     charge_share: float = 0.4
     near_days: int = 31
+    near_size: int = 2
 
 
 def _modes(labels: IntArray, values: pd.Series) -> pd.Series:
@@ -174,6 +187,7 @@ def refine_clusters(
     settings: RefineSettings | None = None,
     *,
     fixed: npt.NDArray[np.bool_] | None = None,
+    cannot_link: Sequence[tuple[str, str]] = (),
 ) -> IntArray:
     """Move reports to the cluster whose consensus fits them best.
 
@@ -185,12 +199,16 @@ def refine_clusters(
         Starting cluster of each report.
     candidates : DataFrame
         ``id_l, id_r``: the candidate pairs; a report is compared with the clusters of
-        its candidates and its own.
+        its candidates, with its own (leave-one-out) and, when its cluster has at most
+        ``near_size`` reports, with the clusters of its province and time.
     scorer : callable
         ``scorer(frame, pairs)`` returning ``id_l, id_r, match_weight`` for the pairs.
     settings : RefineSettings, optional
     fixed : ndarray of bool, optional
-        Reports that must not move (they carry a reviewer decision).
+        Reports that must not move (a reviewer said they match another).
+    cannot_link : sequence of id pairs
+        Reports a reviewer said are not one event: never moved into one cluster (like
+        two reports of one source).
 
     Returns
     -------
@@ -207,13 +225,21 @@ def refine_clusters(
     left, right = left[ok].astype(np.int64), right[ok].astype(np.int64)
     sources = features["source_id"].astype(str).to_numpy()
     fixed_mask = fixed if fixed is not None else np.zeros(n, dtype=bool)
+    # What a cluster may hold once: each report's source, and one side of each
+    # cannot-link decision.
+    tokens: list[list[str]] = [[str(source)] for source in sources.tolist()]
+    for number, (a, b) in enumerate(cannot_link):
+        for uid in (a, b):
+            position = index.get(uid)
+            if position is not None:
+                tokens[int(position)].append(f"~no~{number}")
     labels = _renumber(labels)
     for _ in range(settings.rounds):
         consensus = consensus_records(features, labels, settings)
         own = _leave_one_out(features, labels, settings)
         reports = np.concatenate([left, right])
         clusters = np.concatenate([labels[right], labels[left]])
-        near_r, near_c = _near_clusters(features, consensus, settings)
+        near_r, near_c = _near_clusters(features, labels, consensus, settings)
         pairs = pd.DataFrame(
             {"r": np.concatenate([reports, near_r]), "c": np.concatenate([clusters, near_c])}
         ).drop_duplicates()
@@ -231,7 +257,7 @@ def refine_clusters(
         )
         frame = pd.concat([features, consensus, own], ignore_index=True)
         scored = scorer(frame, request)
-        new = _assign(scored, ids, labels, sources, settings, fixed_mask)
+        new = _assign(scored, ids, labels, tokens, settings, fixed_mask)
         if np.array_equal(new, labels):
             break
         labels = new
@@ -268,56 +294,84 @@ def _leave_one_out(
 
 
 def _near_clusters(
-    features: pd.DataFrame, consensus: pd.DataFrame, settings: RefineSettings
+    features: pd.DataFrame, labels: IntArray, consensus: pd.DataFrame, settings: RefineSettings
 ) -> tuple[IntArray, IntArray]:
     """(report, cluster) pairs where the cluster's consensus could be the report's event.
 
     Pairwise blocking keeps a report from the clusters none of whose members it was
     paired with, though the consensus of such a cluster may fit it well (a report that
-    names a wrong county of the right province, a report with no place). Here every
-    report meets the consensus of each cluster of its province (or, when it names no
-    place, with a charge in common) whose date is within ``near_days`` of its own.
+    names a wrong county of the right province, a report with no place): such reports
+    end alone or in small pieces. So each report of a cluster of at most
+    ``near_size`` meets the consensus of every cluster of its province (or, when it
+    names no place, every cluster with a charge in common) whose date is within
+    ``near_days`` of its own. The join runs on calendar years, so that its size grows
+    with the clusters of one province and year, not of a province.
     """
-    if settings.near_days < 0 or len(consensus) == 0:
-        empty = np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    small = np.bincount(labels)[labels] <= settings.near_size
+    if settings.near_days < 0 or len(consensus) == 0 or not small.any():
         return empty, empty
-    reports = pd.DataFrame(
-        {
-            "r": np.arange(len(features)),
-            "province": features["province"].to_numpy(),
-            "start": features["date_start"].astype("float64").to_numpy(),
-            "end": features["date_end"].astype("float64").to_numpy(),
-            "charges": features["charges"].to_numpy(dtype=np.int64),
-        }
-    )
-    clusters = pd.DataFrame(
-        {
-            "c": np.arange(len(consensus)),
-            "province": consensus["province"].to_numpy(),
-            "c_start": consensus["date_start"].astype("float64").to_numpy(),
-            "c_end": consensus["date_end"].astype("float64").to_numpy(),
-            "c_charges": consensus["charges"].to_numpy(dtype=np.int64),
-        }
-    )
-    placed = reports.dropna(subset=["province"]).merge(
-        clusters.dropna(subset=["province"]), on="province"
-    )
-    unplaced = reports[reports["province"].isna() & (reports["charges"] > 0)].merge(
-        clusters[clusters["c_charges"] > 0].drop(columns="province"), how="cross"
-    )
-    unplaced = unplaced[(unplaced["charges"] & unplaced["c_charges"]) != 0]
-    both = pd.concat([placed, unplaced], ignore_index=True)
     days = settings.near_days
-    near = (both["start"] <= both["c_end"] + days) & (both["c_start"] <= both["end"] + days)
-    both = both[near.fillna(False).to_numpy(dtype=bool)]
-    return both["r"].to_numpy(dtype=np.int64), both["c"].to_numpy(dtype=np.int64)
+    rows = np.flatnonzero(small)
+    reports = _by_year(
+        rows,
+        features["province"].to_numpy()[rows],
+        features["date_start"].astype("float64").to_numpy()[rows] - days,
+        features["date_end"].astype("float64").to_numpy()[rows] + days,
+        features["charges"].to_numpy(dtype=np.int64)[rows],
+    )
+    clusters = _by_year(
+        np.arange(len(consensus)),
+        consensus["province"].to_numpy(),
+        consensus["date_start"].astype("float64").to_numpy(),
+        consensus["date_end"].astype("float64").to_numpy(),
+        consensus["charges"].to_numpy(dtype=np.int64),
+    )
+    placed = reports[reports["province"] != ""].merge(
+        clusters[clusters["province"] != ""], on=["province", "year"], suffixes=("", "_c")
+    )
+    unplaced = reports[(reports["province"] == "") & (reports["charges"] > 0)].merge(
+        clusters[clusters["charges"] > 0], on="year", suffixes=("", "_c")
+    )
+    unplaced = unplaced[(unplaced["charges"] & unplaced["charges_c"]) != 0]
+    both = pd.concat([placed, unplaced], ignore_index=True)
+    near = (both["start"] <= both["end_c"]) & (both["start_c"] <= both["end"])
+    both = both[near.to_numpy(dtype=bool)].drop_duplicates(["id", "id_c"])
+    return both["id"].to_numpy(dtype=np.int64), both["id_c"].to_numpy(dtype=np.int64)
+
+
+def _by_year(
+    ids: IntArray,
+    province: npt.NDArray[np.object_],
+    start: npt.NDArray[np.floating[Any]],
+    end: npt.NDArray[np.floating[Any]],
+    charges: IntArray,
+) -> pd.DataFrame:
+    """One row per record and calendar year its date range touches (none if undated)."""
+    dated = ~(np.isnan(start) | np.isnan(end))
+    first = np.floor(start[dated] / _YEAR_DAYS).astype(np.int64)
+    last = np.floor(end[dated] / _YEAR_DAYS).astype(np.int64)
+    spans = np.maximum(last - first + 1, 1)
+    repeat = np.repeat(np.arange(len(first)), spans)
+    offset = np.arange(len(repeat)) - np.repeat(np.cumsum(spans) - spans, spans)
+    place = pd.Series(province[dated], dtype=object).fillna("").to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "id": ids[dated][repeat],
+            "province": place[repeat],
+            "year": first[repeat] + offset,
+            "start": start[dated][repeat],
+            "end": end[dated][repeat],
+            "charges": charges[dated][repeat],
+        }
+    )
 
 
 def _assign(
     scored: pd.DataFrame,
     ids: npt.NDArray[np.object_],
     labels: IntArray,
-    sources: npt.NDArray[np.object_],
+    tokens: list[list[str]],
     settings: RefineSettings,
     fixed: npt.NDArray[np.bool_],
 ) -> IntArray:
@@ -343,15 +397,16 @@ def _assign(
             continue
         new[r] = c if w >= settings.min_weight else singleton_base + r
         fit[r] = w
-    # One report per source in a cluster: the best-fitting one stays.
-    order = np.argsort(-np.where(np.isinf(fit), 1e9, fit), kind="stable")
+    # One report per source (and per side of a cannot-link) in a cluster: the
+    # best-fitting one stays. Fixed reports claim their places first.
+    order = np.argsort(-np.where(np.isinf(fit) | fixed, 1e9, fit), kind="stable")
     seen: set[tuple[int, str]] = set()
     for r in order.tolist():
-        key = (int(new[r]), str(sources[r]))
-        if key in seen and not fixed[r]:
+        keys = [(int(new[r]), token) for token in tokens[r]]
+        if not fixed[r] and any(key in seen for key in keys):
             new[r] = singleton_base + r
-            continue
-        seen.add(key)
+            keys = [(int(new[r]), token) for token in tokens[r]]
+        seen.update(keys)
     return _renumber(new)
 
 

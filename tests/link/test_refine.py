@@ -1,0 +1,137 @@
+"""Refinement against cluster consensus: leave-one-out fit and clusters beyond blocking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uncounted.link.prepare import REPORT_FEATURES
+from uncounted.link.refine import RefineSettings, consensus_records, refine_clusters
+
+DAY = 12_000  # a day in 2002, as days since 1970
+
+
+def _report(uid: str, source: str, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "unique_id": uid, "source_id": source, "collection_id": "c", "date_start": DAY,
+        "date_end": DAY, "date_width": 1, "date_precision": "day", "county": "KP-01-a",
+        "province": "KP-01", "place_level": "county", "victims_min": 1, "victims_max": 1,
+        "charges": 1, "method": "firing_squad", "site_type": "market", "name_hangul": [],
+        "name_roman": [], "name_keys": [], "name_first_key": None,
+    }  # fmt: skip
+    row.update(values)
+    return row
+
+
+def _features(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)[list(REPORT_FEATURES)]
+    for column in ("date_start", "date_end", "date_width", "victims_min", "victims_max"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _agreement_scorer(frame: pd.DataFrame, request: pd.DataFrame) -> pd.DataFrame:
+    """A toy model: one bit for each of county, province, date start, method that agree,
+    minus one for each that differs (unknown counts neither way)."""
+    by_id = frame.set_index("unique_id")
+    left = by_id.loc[request["id_l"].to_numpy()].reset_index(drop=True)
+    right = by_id.loc[request["id_r"].to_numpy()].reset_index(drop=True)
+    weight = np.zeros(len(request))
+    for column in ("county", "province", "date_start", "method"):
+        a, b = left[column], right[column]
+        known = (a.notna() & b.notna()).to_numpy(dtype=bool)
+        same = (a.astype(object) == b.astype(object)).to_numpy(dtype=bool)
+        weight += np.where(known, np.where(same, 1.0, -1.0), 0.0)
+    return pd.DataFrame(
+        {"id_l": request["id_l"].to_numpy(), "id_r": request["id_r"].to_numpy(),
+         "match_weight": weight}
+    )  # fmt: skip
+
+
+def _three_and_one(last: dict[str, Any]) -> pd.DataFrame:
+    rows = [
+        _report(f"R{i}", f"S{i}", method="hanging" if i == 0 else "firing_squad") for i in range(3)
+    ]
+    return _features([*rows, last])
+
+
+def test_a_singleton_is_not_held_by_its_own_vote() -> None:
+    # R3 differs from the cluster's consensus in method only. Compared with a consensus
+    # that includes itself it agrees on everything (weight 4) and would stay alone;
+    # without its own vote its only fit is the cluster (weight 2), which it joins.
+    features = _three_and_one(_report("R3", "S3", method="beheading"))
+    candidates = pd.DataFrame({"id_l": ["R0"], "id_r": ["R3"]})
+    labels = refine_clusters(
+        features, np.array([0, 0, 0, 1]), candidates, _agreement_scorer,
+        RefineSettings(rounds=2, min_weight=0.0, near_days=-1),
+    )  # fmt: skip
+    assert len(set(labels.tolist())) == 1
+
+
+def test_a_report_meets_clusters_of_its_province_beyond_its_candidates() -> None:
+    # R3 names only the province (no county) and has no candidate pair: only the
+    # province-and-date search can bring it to the cluster; with it switched off, it
+    # stays alone.
+    features = _three_and_one(_report("R3", "S3", county=None, place_level="province"))
+    no_candidates = pd.DataFrame({"id_l": pd.Series(dtype=str), "id_r": pd.Series(dtype=str)})
+    start = np.array([0, 0, 0, 1])
+    joined = refine_clusters(
+        features, start, no_candidates, _agreement_scorer,
+        RefineSettings(min_weight=0.0, near_days=31),
+    )  # fmt: skip
+    alone = refine_clusters(
+        features, start, no_candidates, _agreement_scorer,
+        RefineSettings(min_weight=0.0, near_days=-1),
+    )  # fmt: skip
+    assert len(set(joined.tolist())) == 1
+    assert len(set(alone.tolist())) == 2
+
+
+def test_a_cluster_far_in_time_is_not_searched() -> None:
+    # Same province, but two years apart: beyond near_days, so never compared.
+    far = _report("R3", "S3", county=None, date_start=DAY + 730, date_end=DAY + 730)
+    features = _three_and_one(far)
+    no_candidates = pd.DataFrame({"id_l": pd.Series(dtype=str), "id_r": pd.Series(dtype=str)})
+    labels = refine_clusters(
+        features, np.array([0, 0, 0, 1]), no_candidates, _agreement_scorer,
+        RefineSettings(min_weight=-10.0, near_days=31),
+    )  # fmt: skip
+    assert len(set(labels.tolist())) == 2
+
+
+def test_a_source_never_tells_one_event_twice() -> None:
+    # R3 fits perfectly but its source already told the cluster's event: it stays out.
+    features = _three_and_one(_report("R3", "S1"))
+    candidates = pd.DataFrame({"id_l": ["R0"], "id_r": ["R3"]})
+    labels = refine_clusters(
+        features, np.array([0, 0, 0, 1]), candidates, _agreement_scorer,
+        RefineSettings(min_weight=0.0),
+    )  # fmt: skip
+    assert labels[3] != labels[1]
+
+
+def test_consensus_is_the_majority() -> None:
+    features = _features(
+        [_report("A", "S0", county="KP-01-x"), _report("B", "S1"), _report("C", "S2")]
+    )
+    consensus = consensus_records(features, np.array([0, 0, 0]))
+    assert consensus.loc[0, "county"] == "KP-01-a"
+    assert consensus.loc[0, "method"] == "firing_squad"
+
+
+def test_a_cannot_link_keeps_two_reports_apart() -> None:
+    # R3 fits the cluster perfectly, but a reviewer said it is not R1's event.
+    features = _three_and_one(_report("R3", "S3"))
+    candidates = pd.DataFrame({"id_l": ["R0"], "id_r": ["R3"]})
+    labels = refine_clusters(
+        features, np.array([0, 0, 0, 1]), candidates, _agreement_scorer,
+        RefineSettings(min_weight=0.0), cannot_link=[("R1", "R3")],
+    )  # fmt: skip
+    assert labels[3] != labels[1]
+    free = refine_clusters(
+        features, np.array([0, 0, 0, 1]), candidates, _agreement_scorer,
+        RefineSettings(min_weight=0.0),
+    )  # fmt: skip
+    assert free[3] == free[1]
