@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from uncounted.commands.ingest import DbOption
+from uncounted.commands.options import DbOption
 
 audit_app = typer.Typer(help="The tamper-evident audit log of every change.", no_args_is_help=True)
 

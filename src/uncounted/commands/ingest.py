@@ -7,13 +7,7 @@ from typing import Annotated
 
 import typer
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLite path or postgresql:// URL (default: $UNCOUNTED_DB, else ./uncounted.sqlite3).",
-    ),
-]
+from uncounted.commands.options import DbOption
 
 
 def register(app: typer.Typer) -> None:

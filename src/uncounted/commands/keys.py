@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from uncounted.commands.ingest import DbOption
+from uncounted.commands.options import DbOption
 
 keys_app = typer.Typer(
     help="Create or rotate the identity key.",

@@ -12,16 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from uncounted.commands.options import DbOption
+
 if TYPE_CHECKING:
     from uncounted.link.linkage import LinkSettings
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="SQLite path or postgresql:// URL (default: $UNCOUNTED_DB, else ./uncounted.sqlite3).",
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:

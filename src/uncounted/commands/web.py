@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from uncounted.commands.ingest import DbOption
+from uncounted.commands.options import DbOption
 
 
 def register(app: typer.Typer) -> None:
