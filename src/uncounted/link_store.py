@@ -143,6 +143,11 @@ def link_store(db: str | None, settings: LinkSettings) -> tuple[LinkResult, str]
     from uncounted.store.connect import open_store
 
     open_store(db)
+    return link_and_save(settings)
+
+
+def link_and_save(settings: LinkSettings) -> tuple[LinkResult, str]:
+    """Link the store Django is already connected to (the web app's runs use this)."""
     from django.db import transaction
 
     from uncounted import __version__

@@ -8,5 +8,14 @@
 
 from uncounted.pipeline.demo import DemoResult, run_demo
 from uncounted.pipeline.publish import ReportRun, rerun, run_report
+from uncounted.pipeline.runs import run_estimate, run_link
 
-__all__ = ["DemoResult", "ReportRun", "rerun", "run_demo", "run_report"]
+__all__ = [
+    "DemoResult",
+    "ReportRun",
+    "rerun",
+    "run_demo",
+    "run_estimate",
+    "run_link",
+    "run_report",
+]
