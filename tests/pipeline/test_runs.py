@@ -39,3 +39,27 @@ def test_estimate_without_links_says_what_to_do() -> None:
 
     with pytest.raises(EstimationError, match="run a link first"):
         run_estimate(Run.objects.create(kind="estimate", version="test"))
+
+
+def test_review_queue_follows_the_latest_link_run() -> None:
+    from uncounted.store.models import LinkDecision, Run
+    from uncounted.web.review_pairs import next_pair
+
+    review = [
+        {"kind": "reports", "id_l": "R9", "id_r": "R2", "match_probability": 0.5},
+        {"kind": "mentions", "id_l": "M1", "id_r": "M2", "match_probability": 0.5},
+        {"kind": "reports", "id_l": "R3", "id_r": "R4", "match_probability": 0.4},
+        {"kind": "reports", "id_l": "R5", "id_r": "R6", "match_probability": 0.6},
+    ]
+    Run.objects.create(kind="link", version="test", status="done", results={"review": review})
+    first = next_pair("reports")
+    assert first is not None and (first.left_id, first.right_id) == ("R2", "R9")
+    skipped = next_pair("reports", after=("R9", "R2"))
+    assert skipped is not None and (skipped.left_id, skipped.right_id) == ("R3", "R4")
+    LinkDecision.objects.create(
+        kind="reports", left_id="R2", right_id="R9", decision="match", decided_by="rev"
+    )
+    after_decision = next_pair("reports")
+    assert after_decision is not None and after_decision.right_id == "R4"
+    mention = next_pair("mentions")
+    assert mention is not None and (mention.left_id, mention.right_id) == ("M1", "M2")

@@ -1,10 +1,12 @@
 """Which pair the review queue shows next, and the evidence for and against a match.
 
-:func:`next_pair` is the one function the queue calls. Until linkage's candidate-pair
-scoring is wired in here, it proposes pairs by a simple blocking: two reports from
-different sources that name the same place and whose dates start in the same year
-(victim mentions: the same name key in two different reports), skipping pairs a
-reviewer has already decided. The evidence is a plain comparison of the two records.
+:func:`next_pair` is the one function the queue calls. After a link run it follows that
+run's review queue: the pairs in the uncertain band, most informative first, as
+``uncounted review`` lists them. Before any link run it proposes pairs by a simple
+blocking: two reports from different sources that name the same place and whose dates
+start in the same year (victim mentions: the same name key in two different reports).
+Pairs a reviewer has already decided are skipped. The evidence is a plain comparison of
+the two records.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Literal
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
-from uncounted.store.models import LinkDecision, Report, VictimMention
+from uncounted.store.models import LinkDecision, Report, Run, VictimMention
 
 Kind = Literal["reports", "mentions"]
 Weight = Literal["for", "against", "neutral"]
@@ -49,6 +51,9 @@ def next_pair(kind: Kind = "reports", after: tuple[str, str] | None = None) -> P
     ``after`` skips pairs up to and including that one, so a reviewer can pass over a
     pair without deciding it.
     """
+    scored = _next_scored_pair(kind, after)
+    if scored is not None:
+        return scored
     if kind == "mentions":
         return _next_mention_pair(after)
     groups = (
@@ -68,6 +73,27 @@ def next_pair(kind: Kind = "reports", after: tuple[str, str] | None = None) -> P
         pair = _first_open("reports", sorted(rows), lambda a, b: a[1] != b[1], after)
         if pair is not None:
             return pair
+    return None
+
+
+def _next_scored_pair(kind: Kind, after: tuple[str, str] | None) -> Pair | None:
+    """The next undecided pair of the latest link run's review queue, if there is one."""
+    run = Run.objects.filter(kind=Run.Kind.LINK, status="done").order_by("-created_at").first()
+    if run is None or not isinstance(run.results, dict):
+        return None
+    queue = [
+        tuple(sorted((str(e["id_l"]), str(e["id_r"]))))
+        for e in run.results.get("review", [])
+        if isinstance(e, dict) and e.get("kind") == kind and "id_l" in e and "id_r" in e
+    ]
+    done = decided(kind, sorted({i for pair in queue for i in pair}))
+    skipping = after is not None and tuple(sorted(after)) in queue
+    for left, right in queue:
+        if skipping:
+            skipping = (left, right) != tuple(sorted(after or ()))
+            continue
+        if (left, right) not in done:
+            return Pair(kind, left, right)
     return None
 
 
