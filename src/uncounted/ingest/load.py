@@ -17,7 +17,7 @@ from django.db import models, transaction
 from uncounted import __version__
 from uncounted.errors import Problem, ValidationError
 from uncounted.ingest.readers import RawTable, oversize_problems, read_path
-from uncounted.ingest.schema import TABLES
+from uncounted.ingest.schema import REPORT_STORED_FIELDS, TABLES
 from uncounted.ingest.validate import Known, Validated, validate
 from uncounted.store.models import (
     Collection,
@@ -338,35 +338,11 @@ def _write_reports(
                 "source_id": sources[r["source_id"]],
                 "collection_id": collections[r["collection_id"]],
                 "interview_id": interview_pks.get(r["interview_id"]) if r["interview_id"] else None,
-                **{k: r[k] for k in _REPORT_FIELDS},
+                **{k: r[k] for k in REPORT_STORED_FIELDS},
                 "place_id": r["place_code"],
             }
         )
     _upsert(Report, "report_id", rows, counts, progress, "reports")
-
-
-_REPORT_FIELDS = (
-    "date_as_told",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "place_as_told",
-    "place_iso",
-    "place_level",
-    "place_flagged",
-    "site_type",
-    "victims_as_told",
-    "victims_min",
-    "victims_max",
-    "charges",
-    "method",
-    "how_known",
-    "forced_attendance",
-    "violation",
-    "reliability",
-    "language",
-    "narrative",
-)
 
 
 def _write_mentions(

@@ -76,6 +76,30 @@ VICTIM_MENTIONS = Table(
     ("mention_id", "report_id"),
 )
 
+# A report's stored fields besides its ids and links: as told, and as read.
+REPORT_STORED_FIELDS: tuple[str, ...] = (
+    "date_as_told",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place_as_told",
+    "place_iso",
+    "place_level",
+    "place_flagged",
+    "site_type",
+    "victims_as_told",
+    "victims_min",
+    "victims_max",
+    "charges",
+    "method",
+    "how_known",
+    "forced_attendance",
+    "violation",
+    "reliability",
+    "language",
+    "narrative",
+)
+
 # Import order: every table only refers to tables before it.
 TABLES: tuple[Table, ...] = (COLLECTIONS, SOURCES, REPORTS, VICTIM_MENTIONS)
 BY_NAME = {t.name: t for t in TABLES}

@@ -20,34 +20,13 @@ from django.utils import timezone
 
 from uncounted.errors import Problem, ValidationError
 from uncounted.ingest.readers import RawTable
-from uncounted.ingest.schema import REPORTS, VICTIM_MENTIONS
+from uncounted.ingest.schema import REPORT_STORED_FIELDS, REPORTS, VICTIM_MENTIONS
 from uncounted.ingest.validate import Known, validate
 from uncounted.store.models import Collection, Interview, Report, Source, VictimMention
 
 REPORT_FIELDS = tuple(c for c in REPORTS.columns if c != "report_id")
 MENTION_FIELDS = ("mention_id", "name_as_told", "sex", "age_as_told", "charges")
-_STORED = (
-    "date_as_told",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "place_as_told",
-    "place_iso",
-    "place_level",
-    "place_flagged",
-    "site_type",
-    "victims_as_told",
-    "victims_min",
-    "victims_max",
-    "charges",
-    "method",
-    "how_known",
-    "forced_attendance",
-    "violation",
-    "reliability",
-    "language",
-    "narrative",
-)
+_STORED = REPORT_STORED_FIELDS
 
 
 class ReportConflict(Exception):
