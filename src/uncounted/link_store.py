@@ -45,24 +45,12 @@ def store_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     Reports and mentions have the columns of ``reports.csv`` and
     ``victim_mentions.csv``; decisions ``kind, left_id, right_id, decision, decided_at``.
     """
-    from uncounted.store.models import LinkDecision, Report, VictimMention
+    from uncounted.pipeline.casebook import read_casebook
+    from uncounted.store.models import LinkDecision
 
-    reports = pd.DataFrame.from_records(
-        list(
-            Report.objects.order_by("report_id").values_list(
-                "report_id",
-                "source__source_id",
-                "collection__collection_id",
-                "date_as_told",
-                "place_as_told",
-                "site_type",
-                "victims_as_told",
-                "charges",
-                "method",
-                "how_known",
-            )
-        ),
-        columns=[
+    casebook = read_casebook()
+    reports = casebook.reports[
+        [
             "report_id",
             "source_id",
             "collection_id",
@@ -73,16 +61,11 @@ def store_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "charges",
             "method",
             "how_known",
-        ],
-    )
-    mentions = pd.DataFrame.from_records(
-        list(
-            VictimMention.objects.order_by("mention_id").values_list(
-                "mention_id", "report__report_id", "name_as_told", "sex", "age_as_told", "charges"
-            )
-        ),
-        columns=["mention_id", "report_id", "name_as_told", "sex", "age_as_told", "charges"],
-    )
+        ]
+    ]
+    mentions = casebook.mentions[
+        ["mention_id", "report_id", "name_as_told", "sex", "age_as_told", "charges"]
+    ]
     decisions = pd.DataFrame.from_records(
         list(
             LinkDecision.objects.values_list(

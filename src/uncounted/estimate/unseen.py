@@ -16,6 +16,7 @@ Chao (1987) for Chao2 and Burnham & Overton (1978) for the jackknife variances e
 
 from __future__ import annotations
 
+import abc
 import math
 import time
 import warnings
@@ -58,7 +59,7 @@ class _Result:
     interval: str
 
 
-class _IncidenceEstimator:
+class _IncidenceEstimator(abc.ABC):
     """Shared machinery: fit, delta-method variance, log-normal interval, summary, plot."""
 
     method: ClassVar[str] = ""
@@ -79,8 +80,9 @@ class _IncidenceEstimator:
     def _branches(self, data: IncidenceFrequencies) -> dict[str, Any]:
         return {}
 
+    @abc.abstractmethod
     def _total(self, q: _ComplexArray, T: int, branch: dict[str, Any]) -> complex:
-        raise NotImplementedError
+        """The estimate as a function of the frequency counts (each estimator's formula)."""
 
     def _settings(self) -> dict[str, Any]:
         return {"level": self.level}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -74,68 +75,73 @@ class Casebook:
         return digest.hexdigest()
 
 
+def _frame(
+    model: Any, order: str, lookups: tuple[str, ...], columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """One table of the store as a frame: ``lookups`` read into ``columns``, in id order."""
+    rows = list(model.objects.order_by(order).values_list(*lookups))
+    return pd.DataFrame(rows, columns=list(columns))
+
+
 def read_casebook() -> Casebook:
     """Read the open store (see :func:`uncounted.store.connect.open_store`) into frames."""
     from uncounted.store.models import Collection, Report, Source, VictimMention
 
-    collections = pd.DataFrame(
-        list(Collection.objects.order_by("collection_id").values_list(*COLLECTION_COLUMNS)),
-        columns=list(COLLECTION_COLUMNS),
-    )
-    sources = pd.DataFrame(
-        list(
-            Source.objects.order_by("source_id").values_list(
-                "source_id",
-                "collection__collection_id",
-                "kind",
-                "origin_place_id",
-                "origin_place__iso_3166_2",
-            )
+    collections = _frame(Collection, "collection_id", COLLECTION_COLUMNS, COLLECTION_COLUMNS)
+    sources = _frame(
+        Source,
+        "source_id",
+        (
+            "source_id",
+            "collection__collection_id",
+            "kind",
+            "origin_place_id",
+            "origin_place__iso_3166_2",
         ),
-        columns=list(SOURCE_COLUMNS),
+        SOURCE_COLUMNS,
     )
-    reports = pd.DataFrame(
-        list(
-            Report.objects.order_by("report_id").values_list(
-                "report_id",
-                "source__source_id",
-                "collection__collection_id",
-                "date_start",
-                "date_end",
-                "date_precision",
-                "place_id",
-                "place_iso",
-                "place_level",
-                "site_type",
-                "victims_min",
-                "victims_max",
-                "charges",
-                "method",
-                "how_known",
-                "forced_attendance",
-                "reliability",
-                "violation",
-                "event__event_id",
-                "date_as_told",
-                "place_as_told",
-                "victims_as_told",
-            )
+    reports = _frame(
+        Report,
+        "report_id",
+        (
+            "report_id",
+            "source__source_id",
+            "collection__collection_id",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "place_id",
+            "place_iso",
+            "place_level",
+            "site_type",
+            "victims_min",
+            "victims_max",
+            "charges",
+            "method",
+            "how_known",
+            "forced_attendance",
+            "reliability",
+            "violation",
+            "event__event_id",
+            "date_as_told",
+            "place_as_told",
+            "victims_as_told",
         ),
-        columns=list(REPORT_COLUMNS),
+        REPORT_COLUMNS,
     )
-    mentions = pd.DataFrame(
-        list(
-            VictimMention.objects.order_by("mention_id").values_list(
-                "mention_id",
-                "report__report_id",
-                "sex",
-                "victim__victim_id",
-                "name_as_told",
-                "age_as_told",
-                "charges",
-            )
+    mentions = _frame(
+        VictimMention,
+        "mention_id",
+        (
+            "mention_id",
+            "report__report_id",
+            "sex",
+            "victim__victim_id",
+            "name_as_told",
+            "age_as_told",
+            "charges",
         ),
-        columns=list(MENTION_COLUMNS),
+        MENTION_COLUMNS,
     )
     for column in ("date_start", "date_end"):
         reports[column] = pd.to_datetime(reports[column])
