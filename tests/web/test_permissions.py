@@ -25,6 +25,9 @@ MATRIX: dict[str, tuple[str, str, tuple[str, ...], int, str]] = {
     "dashboard": ("GET", "/", ALL, 200, "page"),
     "login": ("GET", "/accounts/login/", (), 200, "public"),
     "logout": ("POST", "/accounts/logout/", (), 302, "public"),
+    # Without a password step pending, the code step sends everyone back to sign in.
+    "login-code": ("GET", "/accounts/login/code/", (), 302, "public"),
+    "account-security": ("GET", "/accounts/security/", ALL, 200, "page"),
     "set_language": ("POST", "/i18n/setlang/", (), 302, "public"),
     "collection-list": ("GET", "/collections/", TESTIMONY, 200, "page"),
     "collection-detail": ("GET", "/collections/C01/", TESTIMONY, 200, "page"),

@@ -10,11 +10,17 @@ Environment (all optional):
 ``UNCOUNTED_ALLOWED_HOSTS``
     Comma-separated host names the site answers to, besides the loopback names.
 ``UNCOUNTED_HTTPS``
-    ``1`` when the site is served over HTTPS (behind a proxy): cookies become secure.
+    ``1`` when the site is served over HTTPS (behind a proxy): cookies become secure, HSTS
+    is sent and plain-HTTP requests are redirected.
+``UNCOUNTED_REQUIRE_2FA``
+    ``1`` makes a second factor (a TOTP authenticator app) compulsory for every account.
+``UNCOUNTED_MAX_UPLOAD_MB``
+    Largest import upload accepted, in megabytes (default 20).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -42,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "uncounted.web.apps.WebConfig",
 ]
 MIDDLEWARE = [
@@ -51,9 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "uncounted.web.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "uncounted.web.headers.SecurityHeadersMiddleware",
     "uncounted.web.api_errors.ApiErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 ROOT_URLCONF = "uncounted.web.urls"
 WSGI_APPLICATION = "uncounted.web.wsgi.application"
@@ -78,6 +92,36 @@ TEMPLATES = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+# Argon2id first; hashes made by the other hashers still verify and are re-hashed with
+# Argon2 at the user's next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes counts failed sign-ins per user name and address pair and refuses that pair
+# for a cool-off once the limit is reached; a success clears its count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "uncounted.web.signin.locked_out"
+# Keep no record of successful sign-ins, and log a failure by user name only (no address,
+# no browser string); stored attempts never hold the password or the CSRF token.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_CLIENT_STR_CALLABLE = "uncounted.web.signin.client_str"
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken", "otp_token"]
+AXES_ENABLE_ADMIN = False
+# The second factor: TOTP codes from an authenticator app (django-otp).
+UNCOUNTED_REQUIRE_2FA = os.environ.get("UNCOUNTED_REQUIRE_2FA") == "1"
+OTP_TOTP_ISSUER = "uncounted"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -93,12 +137,21 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 _HTTPS = os.environ.get("UNCOUNTED_HTTPS") == "1"
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_SECURE = _HTTPS
 CSRF_FAILURE_VIEW = "uncounted.web.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if _HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Allows (does not request) listing in browsers' preload lists; see docs/deploy.md.
+    SECURE_HSTS_PRELOAD = True
 
 # Korean and English; the browser's Accept-Language decides until the user switches.
 USE_I18N = True
@@ -114,6 +167,16 @@ STATIC_ROOT = os.environ.get("UNCOUNTED_STATIC_ROOT") or None
 # Uploaded files wait here between "check" and "confirm" of an import.
 UPLOAD_DIR = os.environ.get("UNCOUNTED_UPLOAD_DIR", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The whole import upload (all its files) may not exceed this; the limit is enforced while
+# the request body is read, so an oversize upload never reaches the disk in full.
+UNCOUNTED_MAX_UPLOAD_BYTES = int(float(os.environ.get("UNCOUNTED_MAX_UPLOAD_MB", "20")) * 1024**2)
+FILE_UPLOAD_HANDLERS = [
+    "uncounted.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.i18n import set_language
 
+from uncounted.web import signin
 from uncounted.web.static import serve_static
 from uncounted.web.views import (
     accounts,
@@ -19,18 +20,15 @@ from uncounted.web.views import (
     reports,
     review,
     runs,
+    security,
     testimony,
 )
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="uncounted/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", signin.login_code, name="login-code"),
+    path("accounts/security/", security.account_security, name="account-security"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     # testimony
@@ -80,6 +78,7 @@ urlpatterns = [
     re_path(r"^static/(?P<path>.+)$", serve_static, name="static"),
 ]
 
+handler400 = errors.bad_request
 handler403 = errors.forbidden
 handler404 = errors.not_found
 handler500 = errors.server_error
