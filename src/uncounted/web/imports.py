@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from uncounted.errors import Problem, ValidationError
 from uncounted.ingest.load import ImportResult, check, import_path
+from uncounted.web.uploads import safe_name
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
 MAX_AGE_SECONDS = 24 * 3600
@@ -79,11 +80,21 @@ def save_upload(files: list[UploadedFile]) -> tuple[str, list[Problem]]:
     folder.mkdir(mode=0o700)
     problems = []
     for upload in files:
-        name = os.path.basename(upload.name or "")
-        if not name.lower().endswith(ALLOWED_SUFFIXES):
+        name = safe_name(upload.name or "")
+        if name is None or not name.lower().endswith(ALLOWED_SUFFIXES):
             problems.append(Problem(name or "?", None, None, None, "a .csv, .xlsx or .json file"))
             continue
-        with open(folder / name, "wb") as out:
+        target = folder / name
+        stem, suffix = os.path.splitext(name)
+        n = 1
+        while target.exists():
+            n += 1
+            target = folder / f"{stem}-{n}{suffix}"
+        if target.resolve().parent != folder.resolve():  # pragma: no cover - safe_name
+            raise ValueError("upload name escapes its folder")
+        # O_EXCL: never follow or overwrite anything already there.
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
     return token, problems

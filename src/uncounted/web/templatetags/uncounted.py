@@ -49,3 +49,9 @@ def place(code: Any) -> str:
 @register.filter
 def percent(value: float) -> int:
     return round(float(value or 0) * 100)
+
+
+@register.filter
+def percent5(value: float) -> int:
+    """A share as a percentage in steps of 5 (0-100), for the chart classes in app.css."""
+    return min(100, max(0, 5 * round(float(value or 0) * 20)))

@@ -27,6 +27,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Reached for a request body over the size limit and other malformed requests.
+    if is_api(request):
+        return error_response(400, "the request was malformed or too large")
+    return render(
+        request,
+        "uncounted/error.html",
+        {
+            "status": 400,
+            "message": _(
+                "The request was too large or malformed and was refused; nothing was saved."
+            ),
+        },
+        status=400,
+    )
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api(request):
         return error_response(403, "your role does not allow this")

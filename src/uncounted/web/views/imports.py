@@ -13,6 +13,7 @@ from uncounted.web import imports
 from uncounted.web.access import page
 from uncounted.web.forms import ImportForm
 from uncounted.web.roles import Capability
+from uncounted.web.uploads import TOO_LARGE_ATTR, max_upload_bytes
 
 C = Capability
 _SESSION_KEY = "uncounted_uploads"
@@ -28,6 +29,16 @@ def _own(request: HttpRequest, token: str) -> dict[str, bool]:
 @page(C.EDIT_TESTIMONY)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and getattr(request, TOO_LARGE_ATTR, False):
+        limit = max_upload_bytes() / 1024**2
+        form = ImportForm(data={})
+        form.is_valid()
+        form.add_error(
+            None,
+            _("The upload is larger than %(limit)s MB and was refused; nothing was saved.")
+            % {"limit": f"{limit:g}"},
+        )
+        return render(request, "uncounted/import_form.html", {"form": form}, status=413)
     if request.method == "POST" and form.is_valid():
         files = request.FILES.getlist("files")
         if not files:
