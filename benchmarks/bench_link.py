@@ -9,6 +9,9 @@ Figures (targets in brackets):
   decided from the truth) [pairwise F1 >= 0.95];
 - victims at the default threshold: pairwise precision [>= 0.98] and recall [>= 0.85],
   on all mentions and on named mentions only;
+- ceilings: what the reports allow at best (:func:`ceilings`): events refined once
+  from the true events, victims given the true events, and the share of same-victim
+  pairs that the mentions could link at all;
 - speed: victim mentions linked (given their reports' true events, so that the figure is
   the victim stage alone), seconds and peak resident memory of a child process that
   reads a world another process simulated
@@ -74,6 +77,8 @@ def accuracy(seed: int) -> dict[str, Any]:
         kept["victim_id"].tolist(), true_victim.reindex(kept["mention_id"]).tolist()
     ).to_dict()
 
+    out["ceilings"] = ceilings(world, reports, mentions, result)
+
     queue = review_queue(result.event_pairs, limit=DECISIONS)
     same = (
         true_event.reindex(queue["id_l"]).to_numpy() == true_event.reindex(queue["id_r"]).to_numpy()
@@ -97,6 +102,66 @@ def accuracy(seed: int) -> dict[str, Any]:
         true_event.reindex(labelled.report_event["report_id"]).tolist(),
     ).to_dict()
     return out
+
+
+def ceilings(
+    world: Any, reports: pd.DataFrame, mentions: pd.DataFrame, result: Any
+) -> dict[str, Any]:
+    """What the reports allow at best, to read the figures above against.
+
+    - events: every report moved once to the event whose consensus fits it best (the
+      refinement step), starting from the *true* events. Where this falls short of 1,
+      reports fit another event's consensus better than their own: their told date,
+      place, count and charges point elsewhere, and no clustering built on these
+      comparisons can place them.
+    - victims: the victim stage given the true events, and the share of true
+      same-victim pairs that anything in the mentions could link (both named, or an
+      event with one victim); an unnamed mention of an event with several victims
+      cannot be told from the others.
+    """
+    import numpy as np
+
+    from uncounted.link.evaluate import score_clustering
+    from uncounted.link.linkage import link_mentions
+    from uncounted.link.model import score_pairs
+    from uncounted.link.prepare import report_features
+    from uncounted.link.refine import refine_clusters
+
+    features = report_features(reports, mentions)
+    truth = world.report_event.set_index("report_id")["event_id"]
+    true_events = truth.reindex(features["unique_id"]).to_numpy()
+    start = pd.factorize(true_events)[0].astype(np.int64)
+    model = result.event_model
+
+    def scorer(frame: pd.DataFrame, request: pd.DataFrame) -> pd.DataFrame:
+        return score_pairs(model, frame, pairs=request)
+
+    moved = refine_clusters(features, start, result.event_pairs, scorer)
+    events = score_clustering([str(x) for x in moved], list(true_events))
+
+    victim_of = world.mention_victim.set_index("mention_id")["victim_id"]
+    given, _, _ = link_mentions(mentions, reports, world.report_event)
+    victims = score_clustering(
+        given["victim_id"].tolist(), victim_of.reindex(given["mention_id"]).tolist()
+    )
+    told = world.victim_mentions.merge(world.mention_victim, on="mention_id").merge(
+        world.report_event, on="report_id"
+    )
+    per_event = world.truth_victims.groupby("event_id").size()
+    told = told.assign(
+        named=told["name_as_told"].notna(),
+        alone=per_event.reindex(told["event_id"]).to_numpy() == 1,
+    )
+    pairs = linkable = 0
+    for _, group in told.groupby("victim_id"):
+        k, named = len(group), int(group["named"].sum())
+        pairs += k * (k - 1) // 2
+        linkable += k * (k - 1) // 2 if group["alone"].iloc[0] else named * (named - 1) // 2
+    return {
+        "events_refined_from_truth": events.to_dict(),
+        "victims_given_true_events": victims.to_dict(),
+        "victim_pairs_linkable_share": linkable / max(pairs, 1),
+    }
 
 
 def simulate_to(directory: str, mentions_wanted: int, seed: int) -> None:

@@ -32,6 +32,7 @@ from uncounted.link.model import TrainedModel, TrainingSettings, score_pairs, tr
 from uncounted.link.prepare import mention_features, report_features
 from uncounted.link.refine import RefineSettings, refine_clusters
 from uncounted.link.replicates import sampled_pairs
+from uncounted.link.single_victim import join_single_victim_events, report_fit
 
 __all__ = ["LinkResult", "LinkSettings", "Replicate", "link_mentions", "link_records"]
 
@@ -252,8 +253,9 @@ def link_records(
         {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", event_labels, 6)}
     )
     mention_constraints = constraints_from_decisions(decisions, "mentions")
+    fit = report_fit(features["unique_id"].tolist(), event_labels, event_pairs)
     victim_model, victim_pairs, victim_labels, mention_table = _link_victims(
-        mentions, features, event_labels, mention_constraints, settings, clock
+        mentions, features, event_labels, mention_constraints, settings, clock, fit
     )
     mention_victim = pd.DataFrame(
         {
@@ -380,6 +382,7 @@ def _link_victims(
     constraints: Constraints,
     settings: LinkSettings,
     clock: _Clock,
+    fit: npt.NDArray[np.float64] | None = None,
 ) -> tuple[TrainedModel | None, pd.DataFrame, IntArray, pd.DataFrame]:
     report_event = pd.DataFrame(
         {"report_id": features["unique_id"].to_numpy(), "event_id": event_labels.astype(str)}
@@ -389,6 +392,10 @@ def _link_victims(
     table["event_victims"] = (
         table["event_id"].astype(np.int64).map(victims).astype("Float64").round().astype("Int64")
     )
+    if fit is not None:
+        # How firmly each mention's report sits in its event (see single_victim).
+        fits = pd.Series(fit, index=features["unique_id"].astype(str).to_numpy())
+        table["event_fit"] = fits.reindex(table["report_id"].astype(str).to_numpy()).to_numpy()
     clock.lap("mention_features")
     if len(table) < 2:
         return None, _empty_pairs(), np.arange(len(table), dtype=np.int64), table
@@ -412,7 +419,7 @@ def _link_victims(
 def _cluster_victims(
     table: pd.DataFrame, pairs: pd.DataFrame, constraints: Constraints, settings: LinkSettings
 ) -> IntArray:
-    return cluster_pairs(
+    labels = cluster_pairs(
         table["unique_id"].tolist(),
         pairs,
         ClusterSettings(threshold=settings.victim_threshold, separate_groups=True),
@@ -420,6 +427,7 @@ def _cluster_victims(
         must_link=constraints.must_link,
         cannot_link=constraints.cannot_link,
     )
+    return join_single_victim_events(table, labels, constraints.cannot_link)
 
 
 def _replicates(
