@@ -92,7 +92,11 @@ class ApiErrorMiddleware:
         return new
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.core.exceptions import PermissionDenied
+        from django.core.exceptions import (
+            PermissionDenied,
+            RequestDataTooBig,
+            SuspiciousOperation,
+        )
         from django.http import Http404
 
         if not is_api(request):
@@ -101,6 +105,10 @@ class ApiErrorMiddleware:
             return error_response(404, "no such resource")
         if isinstance(exception, PermissionDenied):
             return error_response(403, "your role does not allow this")
+        if isinstance(exception, RequestDataTooBig):
+            return error_response(413, "the request body is larger than the server accepts")
+        if isinstance(exception, SuspiciousOperation):
+            return error_response(400, "the request was malformed")
         import logging
 
         logging.getLogger("django.request").error("API error: %s", request.path, exc_info=exception)

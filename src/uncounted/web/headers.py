@@ -13,6 +13,8 @@ Django's ``SecurityMiddleware`` already sends ``X-Content-Type-Options``,
 * ``Cache-Control: no-store`` on every page and API answer (they may hold testimony and
   identities; a shared laptop's browser cache must not keep them). Static files are
   left cacheable.
+
+JSON answers also get ``<``, ``>`` and ``&`` escaped inside their strings.
 """
 
 from __future__ import annotations
@@ -63,4 +65,25 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
+        if response.get("Content-Type", "").startswith("application/json"):
+            _escape_json_markup(response)
         return response
+
+
+def _escape_json_markup(response: HttpResponse) -> None:
+    """Write ``<``, ``>`` and ``&`` in JSON answers as ``\\u`` escapes.
+
+    They can only occur inside JSON strings, where the escape means the same character;
+    markup typed into a testimony field then never appears literally in an API answer,
+    even to a client that mistakes the answer for HTML.
+    """
+    if response.streaming:
+        return
+    body = response.content
+    if not any(c in body for c in (b"<", b">", b"&")):
+        return
+    response.content = (
+        body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
+    )
+    if response.has_header("Content-Length"):
+        response.headers["Content-Length"] = str(len(response.content))
