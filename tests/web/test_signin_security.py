@@ -275,3 +275,37 @@ def test_required_setting_reads_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert importlib.reload(production).UNCOUNTED_REQUIRE_2FA is True
     monkeypatch.delenv("UNCOUNTED_REQUIRE_2FA")
     assert importlib.reload(production).UNCOUNTED_REQUIRE_2FA is False
+
+
+def test_the_address_counted_behind_the_proxy(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from uncounted.web.signin import client_ip
+
+    rf = RequestFactory()
+    spoofed = "203.0.113.9, 198.51.100.7"
+    direct = rf.post(LOGIN, REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR=spoofed)
+    proxied = rf.post(LOGIN, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=spoofed)
+    # Without the HTTPS proxy set-up, the header is never believed.
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_ip(proxied) == "127.0.0.1"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # From the proxy: the address the proxy appended (the last), not one the client sent.
+    assert client_ip(proxied) == "198.51.100.7"
+    # From anywhere else: the header is the client's own claim and is ignored.
+    assert client_ip(direct) == "192.0.2.5"
+
+
+def test_lockout_behind_the_proxy_is_per_client_address(
+    users: dict[str, Any], settings: Any
+) -> None:
+    from django.test import Client
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _ in range(5):
+        _login(attacker, "admin", WRONG)
+    assert _login(attacker, "admin", PASSWORD).status_code == 429
+    # The real user, behind the same proxy but from another address, still signs in.
+    owner = Client(HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert _login(owner, "admin", PASSWORD).status_code == 302

@@ -111,6 +111,12 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "uncounted.web.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "uncounted.web.signin.client_ip"
+UNCOUNTED_PROXY_IPS = frozenset(
+    ip.strip()
+    for ip in os.environ.get("UNCOUNTED_FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")
+    if ip.strip()
+)
 # Keep no record of successful sign-ins, and log a failure by user name only (no address,
 # no browser string); stored attempts never hold the password or the CSRF token.
 AXES_DISABLE_ACCESS_LOG = True

@@ -41,6 +41,23 @@ def client_str(
     return f"user {username!r}" if username else "an unnamed user"
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The address a sign-in came from, as django-axes counts it.
+
+    Behind the HTTPS proxy (``UNCOUNTED_HTTPS=1``) every request arrives from the proxy,
+    so the address the proxy appended to ``X-Forwarded-For`` (the last one) is used, but
+    only when the request really came from a trusted proxy address
+    (``UNCOUNTED_FORWARDED_ALLOW_IPS``, as for gunicorn); a client cannot choose it.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    if forwarded and settings.SECURE_PROXY_SSL_HEADER and remote in settings.UNCOUNTED_PROXY_IPS:
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return remote
+
+
 def locked_out(request: HttpRequest, *args: Any) -> HttpResponse:
     """The sign-in page, saying the account is locked for now (HTTP 429)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
