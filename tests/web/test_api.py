@@ -157,7 +157,19 @@ def test_lists_paginate_and_sort(clients: dict[str, Any], casebook: Any) -> None
 
 
 def test_viewer_reads_events_as_aggregates(clients: dict[str, Any], event: Any) -> None:
+    from uncounted.store.models import Source
+
+    # Its sources have not consented to publication: counted, but nothing of it is shown.
     body = clients["viewer"].get("/api/events/E001").json()
+    assert body["withheld"] is True and body["reports"] == 2
+    assert body["date"]["start"] is None and body["place"]["code"] is None
+    assert "collections" not in body and body["charges"] == []
+    listed = clients["viewer"].get("/api/events").json()
+    assert listed["count"] == 0 and listed["withheld"] == 1
+    assert clients["reviewer"].get("/api/events").json()["count"] == 1
+    Source.objects.update(publication_consent=True)
+    body = clients["viewer"].get("/api/events/E001").json()
+    assert body["withheld"] is False and body["date"]["start"] == "2005-03-01"
     assert body["reports"] == 2 and body["collections"] == {"C01": 1, "C02": 1}
     assert "report_ids" not in body
     assert clients["reviewer"].get("/api/events/E001").json()["report_ids"] == ["R001", "R002"]

@@ -155,6 +155,13 @@ def test_event_page_shows_reports_collections_and_evidence(
 ) -> None:
     html = clients["analyst"].get("/events/E001/").content.decode()
     assert "R001" in html and "R002" in html and "C01" in html and "C02" in html
+    from uncounted.store.models import Source
+
+    # Told by sources who have not consented to publication: a viewer sees it withheld.
+    viewer = clients["viewer"].get("/events/E001/")
+    assert viewer.context["withheld"] and viewer.context["by_collection"] == []
+    assert 'class="facts"' not in viewer.content.decode()  # no date, place, victims
+    Source.objects.update(publication_consent=True)
     viewer = clients["viewer"].get("/events/E001/")
     assert viewer.context["by_collection"] == [("C01", 1), ("C02", 1)]
     assert viewer.context["reports"] == [] and "R001" not in viewer.content.decode()

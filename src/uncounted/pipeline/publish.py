@@ -70,6 +70,17 @@ def public_db(db: str) -> str:
     return urlunsplit((parts.scheme, user + host, parts.path, "", ""))
 
 
+def consent_note(reports: int, mentions: int) -> str:
+    """What the report says about testimony it counts but may not quote."""
+    return (
+        f"{reports:,} report(s) are confidential or told by sources who have not consented "
+        f"to publication, and {mentions:,} victim mention(s) lack consent: all are counted "
+        "in every figure and estimate, and no report's own words, dates, places or names "
+        "are published (figures are aggregates; cells from fewer reports than the minimum "
+        "are suppressed)."
+    )
+
+
 def run_report(
     db: str | None,
     out: Path,
@@ -120,10 +131,13 @@ def run_report(
         )
     stage("link")
     linkage = link_reports(casebook, settings)
+    # Linkage read the text as told; nothing after it does. Every report counts, whatever
+    # its consent, and nothing a report says is quoted (docs/security.md).
+    counted = casebook.without_text()
     accounting = build_accounting(
-        casebook.collections,
-        casebook.sources,
-        casebook.reports,
+        counted.collections,
+        counted.sources,
+        counted.reports,
         linkage.report_event,
         settings,
         claims=claims,
@@ -131,6 +145,7 @@ def run_report(
         truth=truth,
         progress=stage,
     )
+    accounting.notes.append(consent_note(*casebook.withheld()))
     accounting.provenance = {
         "version": __version__,
         "input_sha256": digest,

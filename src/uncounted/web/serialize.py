@@ -81,11 +81,28 @@ def _mention(m: Any, *, names: bool) -> dict[str, Any]:
     return out
 
 
-def event_dict(event: Event, caps: Iterable[Capability], *, detail: bool = False) -> dict[str, Any]:
+def event_dict(
+    event: Event, caps: Iterable[Capability], *, detail: bool = False, withheld: bool = False
+) -> dict[str, Any]:
     """An event: its reading and how many reports and collections stand behind it; the
-    report ids themselves need ``view_testimony``."""
+    report ids themselves need ``view_testimony``. A ``withheld`` event (one resting on
+    testimony that may not be published, for a role outside the team) keeps its id and
+    its number of reports; everything its reports say is null."""
     caps = set(caps)
     reports = list(event.reports.all()) if detail else []
+    if withheld:
+        out_withheld: dict[str, Any] = {
+            "event_id": event.event_id,
+            "withheld": True,
+            "date": {"start": None, "end": None},
+            "place": {"code": None, "iso_3166_2": None},
+            "victims_estimate": None,
+            "charges": [],
+            "run_id": str(event.run.run_id) if event.run else None,
+        }
+        if detail:
+            out_withheld["reports"] = len(reports)
+        return out_withheld
     out: dict[str, Any] = {
         "event_id": event.event_id,
         "date": {"start": _iso(event.date_start), "end": _iso(event.date_end)},
@@ -96,6 +113,7 @@ def event_dict(event: Event, caps: Iterable[Capability], *, detail: bool = False
         "victims_estimate": event.victims_estimate,
         "charges": [c for c in event.charges.split(";") if c],
         "run_id": str(event.run.run_id) if event.run else None,
+        "withheld": False,
     }
     if detail:
         by_collection: dict[str, int] = {}

@@ -20,6 +20,7 @@ from uncounted.store.models import Event, Report, Run
 from uncounted.web import listing
 from uncounted.web.access import api
 from uncounted.web.api_errors import error_response
+from uncounted.web.consent import cleared_events, event_withheld, run_results, withheld_count
 from uncounted.web.report_edit import ReportConflict, report_values, save_report
 from uncounted.web.roles import Capability, capabilities, role_of
 from uncounted.web.serialize import event_dict, report_dict, run_dict
@@ -177,10 +178,13 @@ def _version(request: HttpRequest, data: dict[str, Any]) -> int:
 @api(C.VIEW_FIGURES)
 def api_events(request: HttpRequest) -> HttpResponse:
     caps = capabilities(request.user)
-    qs = Event.objects.select_related("place", "run")
+    qs = cleared_events(Event.objects.select_related("place", "run"), request.user)
     qs, used = listing.filter_events(qs, request.GET)
     result = listing.paginate(qs, request.GET, listing.EVENT_SORTS, "event_id", used)
-    return _json(_page(result, [event_dict(e, caps) for e in result.items]))
+    body = _page(result, [event_dict(e, caps) for e in result.items])
+    # Counted in every figure, listed for the team only (docs/security.md).
+    body["withheld"] = withheld_count(request.user)
+    return _json(body)
 
 
 @api(C.VIEW_FIGURES)
@@ -188,7 +192,8 @@ def api_event(request: HttpRequest, event_id: str) -> HttpResponse:
     event = Event.objects.select_related("place", "run").filter(event_id=event_id).first()
     if event is None:
         return error_response(404, f"no event with id {event_id!r}")
-    return _json(event_dict(event, capabilities(request.user), detail=True))
+    withheld = event_withheld(event, request.user)
+    return _json(event_dict(event, capabilities(request.user), detail=True, withheld=withheld))
 
 
 @api(C.VIEW_FIGURES)
@@ -209,4 +214,6 @@ def api_run(request: HttpRequest, run_id: str) -> HttpResponse:
     run = Run.objects.filter(run_id=key).first()
     if run is None:
         return error_response(404, "no run with that id")
-    return _json(run_dict(run, detail=True))
+    body = run_dict(run, detail=True)
+    body["results"] = run_results(body["results"], request.user)
+    return _json(body)

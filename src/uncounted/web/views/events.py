@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from uncounted.store.models import Event, LinkDecision
 from uncounted.web import listing
 from uncounted.web.access import page
+from uncounted.web.consent import cleared_events, event_withheld, withheld_count
 from uncounted.web.roles import Capability, can
 from uncounted.web.views.reports import filter_choices
 
@@ -21,9 +22,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
         n_reports=Count("reports", distinct=True),
         n_collections=Count("reports__collection", distinct=True),
     )
-    qs, used = listing.filter_events(qs, request.GET)
+    qs, used = listing.filter_events(cleared_events(qs, request.user), request.GET)
     result = listing.paginate(qs, request.GET, listing.EVENT_SORTS, "event_id", used)
-    return render(request, "uncounted/event_list.html", {"listing": result, **filter_choices()})
+    return render(
+        request,
+        "uncounted/event_list.html",
+        {"listing": result, "withheld": withheld_count(request.user), **filter_choices()},
+    )
 
 
 @page(C.VIEW_FIGURES)
@@ -40,6 +45,9 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
         )
         how_known[r.how_known or "?"] = how_known.get(r.how_known or "?", 0) + 1
     testimony = can(request.user, C.VIEW_TESTIMONY)
+    withheld = event_withheld(event, request.user)
+    if withheld:  # counted, but nothing of what its reports say is shown
+        by_collection, how_known = {}, {}
     decisions = []
     if testimony and reports:
         ids = [r.report_id for r in reports]
@@ -53,6 +61,7 @@ def event_detail(request: HttpRequest, event_id: str) -> HttpResponse:
         "uncounted/event_detail.html",
         {
             "event": event,
+            "withheld": withheld,
             "reports": reports if testimony else [],
             "n_reports": len(reports),
             "by_collection": sorted(by_collection.items()),

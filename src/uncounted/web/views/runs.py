@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from uncounted.store.models import Run
 from uncounted.web import listing
 from uncounted.web.access import page
+from uncounted.web.consent import run_results
 from uncounted.web.forms import RunForm
 from uncounted.web.roles import Capability
 from uncounted.web.run_jobs import start_run
@@ -40,7 +41,9 @@ def run_detail(request: HttpRequest, run_id: UUID) -> HttpResponse:
         {
             "run": run,
             "settings_json": json.dumps(run.settings, indent=2, ensure_ascii=False),
-            "results_json": json.dumps(run.results, indent=2, ensure_ascii=False)[:200_000],
+            "results_json": json.dumps(
+                run_results(run.results, request.user), indent=2, ensure_ascii=False
+            )[:200_000],
         },
     )
 
