@@ -309,3 +309,47 @@ def test_lockout_behind_the_proxy_is_per_client_address(
     # The real user, behind the same proxy but from another address, still signs in.
     owner = Client(HTTP_X_FORWARDED_FOR="198.51.100.20")
     assert _login(owner, "admin", PASSWORD).status_code == 302
+
+
+def test_an_admin_can_unlock_an_account_and_remove_a_lost_authenticator(
+    users: dict[str, Any], clients: dict[str, Any]
+) -> None:
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    owner = Client()
+    _login(owner, "analyst", PASSWORD)
+    _enrol(owner)
+    for _ in range(5):
+        _login(Client(), "analyst", WRONG)
+    path = f"/admin/users/{users['analyst'].pk}/"
+    page = clients["admin"].get(path).content.decode()
+    assert 'value="reset_second_factor"' in page and 'value="unlock"' in page
+    # Only admins reach these actions.
+    assert clients["viewer"].post(path, {"action": "unlock"}).status_code == 403
+    clients["admin"].post(path, {"action": "unlock"})
+    clients["admin"].post(path, {"action": "reset_second_factor"})
+    assert not TOTPDevice.objects.filter(user=users["analyst"]).exists()
+    again = Client()
+    assert _login(again, "analyst", PASSWORD).status_code == 302
+    assert _signed_in(again)
+
+
+NEW_TEMPLATES = ("login.html", "login_code.html", "account_security.html", "user_edit.html")
+
+
+def test_the_new_pages_are_translated(clients: dict[str, Any]) -> None:
+    import re
+    from pathlib import Path
+
+    web = Path(__file__).resolve().parents[2] / "src" / "uncounted" / "web"
+    po = (web / "locale" / "ko" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing = []
+    for name in NEW_TEMPLATES:
+        text = (web / "templates" / "uncounted" / name).read_text(encoding="utf-8")
+        for msgid in re.findall(r'{% translate "([^"]+)" %}', text):
+            if f'msgid "{msgid}"' not in po:
+                missing.append(msgid)
+    assert not missing
+    page = clients["viewer"].get("/accounts/security/", headers={"Accept-Language": "ko"})
+    assert "2단계 로그인" in page.content.decode()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from uncounted.records import vocab
 from uncounted.web.access import page
@@ -34,6 +37,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @page(C.MANAGE_ACCOUNTS)
 def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     account = get_object_or_404(User, pk=user_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "reset_second_factor":
+        TOTPDevice.objects.filter(user=account).delete()
+        messages.success(
+            request,
+            _("Two-step sign-in of %(name)s was removed; they can set it up again.")
+            % {"name": account.username},
+        )
+        return redirect("user-edit", user_id=account.pk)
+    if action == "unlock":
+        axes_reset(username=account.username)
+        messages.success(
+            request, _("Failed sign-ins of %(name)s were cleared.") % {"name": account.username}
+        )
+        return redirect("user-edit", user_id=account.pk)
     current = role_of(account) if account.is_active else None
     form = RoleForm(
         request.POST or None,
@@ -48,7 +66,13 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             account.save(update_fields=["is_active"])
             messages.success(request, _("Account %(name)s updated.") % {"name": account.username})
             return redirect("user-list")
-    return render(request, "uncounted/user_edit.html", {"account": account, "form": form})
+    context = {
+        "account": account,
+        "form": form,
+        "second_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
+        "locked": AccessAttempt.objects.filter(username=account.username).exists(),
+    }
+    return render(request, "uncounted/user_edit.html", context)
 
 
 @page(C.VIEW_FIGURES)
