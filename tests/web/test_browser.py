@@ -59,6 +59,13 @@ def test_enter_a_korean_report_find_it_review_a_pair_and_see_the_dashboard(
     context = browser.new_context(locale="ko-KR")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The Content-Security-Policy forbids inline script and style: the browser reports
+    # anything it had to block on the console.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     try:
         _sign_in(page, site, "analyst1")
         assert page.locator("h1").inner_text() == "대시보드"
@@ -106,6 +113,12 @@ def test_enter_a_korean_report_find_it_review_a_pair_and_see_the_dashboard(
         assert page.locator("[data-figure=reports]").inner_text() == "3"
         assert page.locator(".tilemap .tile").count() == 13
         assert page.locator(".bars .bar").count() >= 1
+        # Chart sizes and tile places come from the style sheet's classes.
+        tile = page.locator(".tilemap .tile").first
+        assert tile.evaluate("e => getComputedStyle(e).gridColumnStart") != "auto"
+        fill = page.locator(".bars .bar .fill").first
+        assert fill.evaluate("e => e.getBoundingClientRect().height") > 10
+        assert not blocked, blocked
     finally:
         context.close()
 
