@@ -20,7 +20,8 @@ UncountedWarning
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class UncountedError(Exception):
@@ -29,13 +30,20 @@ class UncountedError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in input data: where it is, what was found, what was expected."""
+    """One problem found in input data: where it is, what was found, what was expected.
+
+    ``code`` and ``params``, when set, name the message (see
+    :mod:`uncounted.ingest.messages`) so that it can be shown in another language;
+    ``expected`` is always its English text.
+    """
 
     file: str
     row: int | None
     column: str | None
     value: str | None
     expected: str
+    code: str = field(default="", compare=False)
+    params: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file

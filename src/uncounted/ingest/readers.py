@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from uncounted.errors import Problem
+from uncounted.ingest.messages import make_problem
 from uncounted.ingest.schema import BY_NAME, MAX_TEXT_CHARS, TABLES, Table
 
 _BOM = b"\xef\xbb\xbf"
@@ -35,32 +36,16 @@ class RawTable:
 def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
     """Decode bytes as UTF-8 (with or without BOM), else CP949/EUC-KR; say what failed."""
     if not data.strip():
-        return None, "", [Problem(file, None, None, None, "a non-empty file with a header row")]
+        return None, "", [make_problem(file, None, None, None, "empty_file")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return (
-            None,
-            "",
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "text in UTF-8; this file is UTF-16: re-save it as UTF-8",
-                )
-            ],
-        )
+        return None, "", [make_problem(file, None, None, None, "utf16")]
     if b"\x00" in data[:65536]:
-        return (
-            None,
-            "",
-            [Problem(file, None, None, None, "a text file (CSV); this looks like a binary file")],
-        )
+        return None, "", [make_problem(file, None, None, None, "binary")]
     if data.startswith(_BOM):
         try:
             return data[len(_BOM) :].decode("utf-8"), "utf-8-sig", []
         except UnicodeDecodeError as exc:
-            return None, "", [_decode_problem(file, data, exc, "UTF-8")]
+            return None, "", [_decode_problem(file, data, exc, "not_utf8")]
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as utf8_error:
@@ -68,27 +53,23 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Problem]]:
             # CP949 is Microsoft's superset of EUC-KR, used by Korean Excel.
             return data.decode("cp949"), "cp949", []
         except UnicodeDecodeError:
-            return None, "", [_decode_problem(file, data, utf8_error, "UTF-8 or CP949/EUC-KR")]
+            return None, "", [_decode_problem(file, data, utf8_error, "not_korean_text")]
 
 
-def _decode_problem(file: str, data: bytes, exc: UnicodeDecodeError, tried: str) -> Problem:
+def _decode_problem(file: str, data: bytes, exc: UnicodeDecodeError, code: str) -> Problem:
     line = data[: exc.start].count(b"\n") + 1
-    guess = ""
+    detected = ""
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
         if best is not None and best.encoding:
-            guess = f" (it looks like {best.encoding})"
+            detected = str(best.encoding)
     except Exception:  # pragma: no cover - detection is a courtesy only
-        guess = ""
-    return Problem(
-        file,
-        line,
-        None,
-        None,
-        f"text in {tried}{guess}; re-save the file as UTF-8 and import it again",
-    )
+        detected = ""
+    if detected:
+        return make_problem(file, line, None, None, f"{code}_detected", detected=detected)
+    return make_problem(file, line, None, None, code)
 
 
 def table_for(path: Path, header: list[str] | None = None) -> Table | None:
@@ -112,7 +93,7 @@ def read_csv_text(text: str, file: str, table: Table) -> tuple[RawTable | None, 
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
-        return None, [Problem(file, 1, None, None, f"a header row of column names ({exc})")]
+        return None, [make_problem(file, 1, None, None, "header_row_detail", detail=str(exc))]
     header = [h.strip().lstrip("\ufeff") for h in header]
     header_problems = check_header(header, file, table)
     if header_problems:
@@ -126,29 +107,24 @@ def read_csv_text(text: str, file: str, table: Table) -> tuple[RawTable | None, 
                 continue
             if len(values) != len(header):
                 problems.append(
-                    Problem(
+                    make_problem(
                         file,
                         rownum,
                         None,
                         None,
-                        f"{len(header)} values as in the header, found {len(values)}"
-                        " (a truncated line, or a separator or quote inside an unquoted cell)",
+                        "row_length",
+                        expected=len(header),
+                        found=len(values),
                     )
                 )
                 continue
             raw.rows.append((rownum, dict(zip(header, values, strict=True))))
     except csv.Error as exc:
         problems.append(
-            Problem(
-                file,
-                reader.line_num or rownum,
-                None,
-                None,
-                f"well-formed CSV ({exc}); the file may be truncated or have an unclosed quote",
-            )
+            make_problem(file, reader.line_num or rownum, None, None, "bad_csv", detail=str(exc))
         )
     if not raw.rows and not problems:
-        problems.append(Problem(file, None, None, None, "at least one data row below the header"))
+        problems.append(make_problem(file, None, None, None, "no_rows"))
     return raw, problems
 
 
@@ -157,23 +133,24 @@ def check_header(header: list[str], file: str, table: Table) -> list[Problem]:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            problems.append(Problem(file, 1, name, None, "each column name once"))
+            problems.append(make_problem(file, 1, name, None, "duplicate_column"))
         seen.add(name)
     missing = [c for c in table.required if c not in seen]
     for column in missing:
         problems.append(
-            Problem(file, 1, column, None, f"a column {column!r} (required in {table.name})")
+            make_problem(file, 1, column, None, "missing_column", column=column, table=table.name)
         )
     extra = [c for c in header if c not in table.columns]
     for column in extra:
-        hint = "remove it or rename it"
         problems.append(
-            Problem(
+            make_problem(
                 file,
                 1,
                 column,
                 None,
-                f"only the columns of {table.name}: {', '.join(table.columns)} ({hint})",
+                "extra_column",
+                table=table.name,
+                columns=", ".join(table.columns),
             )
         )
     return problems
@@ -189,9 +166,9 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[Problem]]:
         # data_only=False keeps a formula as its text ("=SUM(A1)"): nothing is evaluated.
         book = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        return [], [Problem(file, None, None, None, f"a readable .xlsx workbook ({exc})")]
+        return [], [make_problem(file, None, None, None, "xlsx_unreadable", detail=str(exc))]
     except Exception as exc:  # zipfile.BadZipFile and friends
-        return [], [Problem(file, None, None, None, f"a readable .xlsx workbook ({exc})")]
+        return [], [make_problem(file, None, None, None, "xlsx_unreadable", detail=str(exc))]
     tables: list[RawTable] = []
     problems: list[Problem] = []
     sheets = book.worksheets
@@ -201,12 +178,13 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[Problem]]:
             table = table_for(path)
         if table is None:
             problems.append(
-                Problem(
+                make_problem(
                     f"{file}[{sheet.title}]",
                     None,
                     None,
                     None,
-                    f"a sheet named after its table ({', '.join(BY_NAME)})",
+                    "sheet_name",
+                    tables=", ".join(BY_NAME),
                 )
             )
             continue
@@ -214,7 +192,7 @@ def read_xlsx(path: Path) -> tuple[list[RawTable], list[Problem]]:
         rows = sheet.iter_rows(values_only=True)
         first = next(rows, None)
         if first is None:
-            problems.append(Problem(where, None, None, None, "a header row of column names"))
+            problems.append(make_problem(where, None, None, None, "header_row"))
             continue
         header = [_cell_text(v).strip() for v in first]
         while header and not header[-1]:
@@ -249,11 +227,11 @@ def read_json(text: str, file: str, table: Table) -> tuple[RawTable | None, list
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [Problem(file, exc.lineno, None, None, f"valid JSON ({exc.msg})")]
+        return None, [make_problem(file, exc.lineno, None, None, "json_invalid", detail=exc.msg)]
     if isinstance(data, dict) and table.name in data:
         data = data[table.name]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        return None, [Problem(file, None, None, None, "a JSON list of objects, one per row")]
+        return None, [make_problem(file, None, None, None, "json_not_list")]
     header: list[str] = []
     for record in data:
         for key in record:
@@ -294,19 +272,10 @@ def read_path(path: Path) -> tuple[list[RawTable], list[Problem]]:
                     tables += t
                     problems += p
         if not found:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "a folder with collections.csv, sources.csv, reports.csv and/or "
-                    "victim_mentions.csv",
-                )
-            )
+            problems.append(make_problem(str(path), None, None, None, "empty_folder"))
         return tables, problems
     if not path.exists():
-        return [], [Problem(str(path), None, None, None, "an existing file or folder")]
+        return [], [make_problem(str(path), None, None, None, "no_such_path")]
     return read_file(path)
 
 
@@ -316,7 +285,7 @@ def read_file(path: Path) -> tuple[list[RawTable], list[Problem]]:
     if suffix == ".xlsx":
         return read_xlsx(path)
     if suffix not in {".csv", ".json", ".txt", ".tsv"}:
-        return [], [Problem(file, None, None, None, "a .csv, .xlsx or .json file")]
+        return [], [make_problem(file, None, None, None, "file_type")]
     data = path.read_bytes()
     text, encoding, problems = decode(data, file)
     if text is None:
@@ -325,16 +294,7 @@ def read_file(path: Path) -> tuple[list[RawTable], list[Problem]]:
     header_guess = [h.strip().strip('"') for h in first_line.split(",")]
     table = table_for(path, header_guess)
     if table is None:
-        return [], [
-            Problem(
-                file,
-                1,
-                None,
-                None,
-                "a file named for its table (collections, sources, reports, victim_mentions) "
-                "or with that table's id column",
-            )
-        ]
+        return [], [make_problem(file, 1, None, None, "unknown_table")]
     if suffix == ".json":
         raw, problems = read_json(text, file, table)
     else:
@@ -356,12 +316,14 @@ def oversize_problems(raw: RawTable) -> list[Problem]:
     for rownum, column, value in iter_cells(raw):
         if len(value) > MAX_TEXT_CHARS:
             problems.append(
-                Problem(
+                make_problem(
                     raw.file,
                     rownum,
                     column,
                     None,
-                    f"at most {MAX_TEXT_CHARS:,} characters in a cell; found {len(value):,}",
+                    "cell_too_long",
+                    limit=f"{MAX_TEXT_CHARS:,}",
+                    found=f"{len(value):,}",
                 )
             )
     return problems

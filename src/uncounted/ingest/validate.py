@@ -15,10 +15,11 @@ from functools import lru_cache
 from typing import Any
 
 from uncounted.errors import Problem
+from uncounted.ingest.messages import make_problem
 from uncounted.ingest.readers import RawTable
 from uncounted.ingest.schema import MAX_FIELD_CHARS, MAX_TEXT_CHARS, Table
 from uncounted.records import vocab
-from uncounted.records.counts import parse_age, parse_count
+from uncounted.records.counts import COUNT_MAXIMUM, parse_age, parse_count
 from uncounted.records.dates import FuzzyDate, parse_date
 from uncounted.records.names import name_keys
 from uncounted.records.places import ResolvedPlace, resolve_place
@@ -91,24 +92,28 @@ class _Row:
         value = self.row.get(column, "")
         value = value.strip() if column not in {"narrative", "description"} else value
         if len(value) > limit:
-            self.problem(column, None, f"at most {limit:,} characters; found {len(value):,}")
+            self.problem(column, None, "too_long", limit=f"{limit:,}", found=f"{len(value):,}")
             return value[:0]
         return value
 
-    def problem(self, column: str | None, value: str | None, expected: str) -> None:
-        shown = None if column in self.raw.table.identifying else value
-        self.out.problems.append(Problem(self.raw.file, self.rownum, column, shown, expected))
+    def problem(self, column: str | None, value: str | None, code: str, **params: Any) -> None:
+        self.out.problems.append(self._make(column, value, code, params))
 
-    def warn(self, column: str | None, value: str | None, expected: str) -> None:
+    def warn(self, column: str | None, value: str | None, code: str, **params: Any) -> None:
+        self.out.warnings.append(self._make(column, value, code, params))
+
+    def _make(
+        self, column: str | None, value: str | None, code: str, params: dict[str, Any]
+    ) -> Problem:
         shown = None if column in self.raw.table.identifying else value
-        self.out.warnings.append(Problem(self.raw.file, self.rownum, column, shown, expected))
+        return make_problem(self.raw.file, self.rownum, column, shown, code, **params)
 
     def ident(self, column: str) -> str:
         value = self.text(column, limit=64)
         if not value:
-            self.problem(column, value, "an id (letters, digits, _ . : -)")
+            self.problem(column, value, "id_missing")
         elif not _ID.match(value):
-            self.problem(column, value, "an id of letters, digits and _ . : - (at most 64)")
+            self.problem(column, value, "id_format")
         return value
 
     def code(self, column: str, vocabulary: vocab.Vocabulary, default: str = "") -> str:
@@ -117,7 +122,7 @@ class _Row:
             return default
         code = value if value in vocabulary else vocabulary.lookup(value)
         if code is None:
-            self.problem(column, value, f"one of {', '.join(vocabulary.codes())}")
+            self.problem(column, value, "one_of", codes=", ".join(vocabulary.codes()))
             return ""
         return code
 
@@ -130,20 +135,18 @@ class _Row:
                 continue
             code = part if part in vocabulary else vocabulary.lookup(part)
             if code is None:
-                self.problem(
-                    column, part, f"codes from {', '.join(vocabulary.codes())}, separated by ;"
-                )
+                self.problem(column, part, "codes_from", codes=", ".join(vocabulary.codes()))
             elif code not in out:
                 out.append(code)
         return ";".join(out)
 
-    def mapped(self, column: str, mapping: dict[str, str], expected: str) -> str:
+    def mapped(self, column: str, mapping: dict[str, str], message: str) -> str:
         value = self.text(column)
         if not value:
             return ""
         code = mapping.get(value.lower())
         if code is None:
-            self.problem(column, value, expected)
+            self.problem(column, value, message)
             return ""
         return code
 
@@ -154,11 +157,11 @@ class _Row:
         try:
             number = float(value)
         except ValueError:
-            self.problem(column, value, "a year such as 2008")
+            self.problem(column, value, "year")
             return None
         this_year = dt.date.today().year
         if not number.is_integer() or not 1900 <= number <= this_year:
-            self.problem(column, value, f"a year between 1900 and {this_year}")
+            self.problem(column, value, "year_range", this_year=this_year)
             return None
         return int(number)
 
@@ -169,10 +172,10 @@ class _Row:
         try:
             day = dt.date.fromisoformat(value[:10])
         except ValueError:
-            self.problem(column, value, "a date as YYYY-MM-DD")
+            self.problem(column, value, "iso_date")
             return None
         if not dt.date(EARLIEST_YEAR, 1, 1) <= day <= dt.date.today():
-            self.problem(column, value, f"a date between {EARLIEST_YEAR} and today")
+            self.problem(column, value, "date_range", earliest=EARLIEST_YEAR)
             return None
         return day
 
@@ -186,7 +189,7 @@ def _unique(rows: list[tuple[int, dict[str, str]]], raw: RawTable, out: Validate
             continue
         if key in first:
             out.problems.append(
-                Problem(raw.file, rownum, column, key, f"a unique id (also on row {first[key]})")
+                make_problem(raw.file, rownum, column, key, "unique_id", first=first[key])
             )
         else:
             first[key] = rownum
@@ -219,7 +222,7 @@ def _register(table: Table, records: list[dict[str, Any]], known: Known) -> None
 def _collection(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
     name = c.text("name", limit=256)
     if not name:
-        c.problem("name", name, "a name for the collection")
+        c.problem("name", name, "collection_name")
     return {
         "collection_id": c.ident("collection_id"),
         "name": name,
@@ -231,47 +234,39 @@ def _collection(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
 
 def _required(c: _Row, column: str, vocabulary: vocab.Vocabulary) -> str:
     if not c.text(column):
-        c.problem(column, "", f"one of {', '.join(vocabulary.codes())}")
+        c.problem(column, "", "one_of", codes=", ".join(vocabulary.codes()))
     return ""
 
 
 def _source(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
     collection_id = c.ident("collection_id")
     if collection_id and collection_id not in known.collections:
-        c.problem(
-            "collection_id", collection_id, "the id of a collection in collections.csv or the store"
-        )
+        c.problem("collection_id", collection_id, "collection_ref")
     pseudonym = c.text("pseudonym", limit=64)
     if not pseudonym:
-        c.problem("pseudonym", pseudonym, "a pseudonymous code shown in place of the identity")
+        c.problem("pseudonym", pseudonym, "pseudonym")
     origin = c.text("origin_place", limit=256)
     origin_code = None
     if origin:
         place = _place(origin)
         origin_code = place.code
         if place.code is None and not accept:
-            c.problem(
-                "origin_place",
-                origin,
-                "a place in the gazetteer (or import with --accept-unresolved)",
-            )
+            c.problem("origin_place", origin, "origin_place")
     birth, departure, interview = (
         c.year("birth_year"),
         c.year("departure_year"),
         c.year("interview_year"),
     )
     if birth and departure and departure < birth:
-        c.problem("departure_year", str(departure), f"a year after the birth year {birth}")
+        c.problem("departure_year", str(departure), "after_birth", birth=birth)
     if departure and interview and interview < departure:
-        c.problem(
-            "interview_year", str(interview), f"a year not before the departure year {departure}"
-        )
+        c.problem("interview_year", str(interview), "after_departure", departure=departure)
     return {
         "source_id": c.ident("source_id"),
         "collection_id": collection_id,
         "pseudonym": pseudonym,
         "kind": c.code("kind", vocab.SOURCE_KINDS) or _required(c, "kind", vocab.SOURCE_KINDS),
-        "sex": c.mapped("sex", _SEX, "f, m or empty"),
+        "sex": c.mapped("sex", _SEX, "sex"),
         "birth_year": birth,
         "origin_place_as_told": origin,
         "origin_place_code": origin_code,
@@ -286,67 +281,56 @@ def _report(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
     report_id = c.ident("report_id")
     source_id = c.ident("source_id")
     if source_id and source_id not in known.sources:
-        c.problem("source_id", source_id, "the id of a source in sources.csv or the store")
+        c.problem("source_id", source_id, "source_ref")
     collection_id = c.ident("collection_id")
     if collection_id and collection_id not in known.collections:
-        c.problem(
-            "collection_id", collection_id, "the id of a collection in collections.csv or the store"
-        )
+        c.problem("collection_id", collection_id, "collection_ref")
     interview_id = c.text("interview_id", limit=64)
     if interview_id:
         if not _ID.match(interview_id):
-            c.problem("interview_id", interview_id, "an id of letters, digits and _ . : -")
+            c.problem("interview_id", interview_id, "id_chars")
         owner = known.interviews.setdefault(interview_id, source_id)
         if owner != source_id:
-            c.problem("interview_id", interview_id, "an interview of this report's own source")
+            c.problem("interview_id", interview_id, "interview_owner")
     interview_date = c.iso_date("interview_date")
 
     date_text = c.text("date_as_told", limit=256)
     date = _date(date_text)
     if date_text and date.start is None and date.warning is not None:
         if accept:
-            c.warn("date_as_told", date_text, "a date the parser can read; kept as told")
+            c.warn("date_as_told", date_text, "date_kept")
         else:
-            c.problem(
-                "date_as_told",
-                date_text,
-                "a date such as 2005-03-14, March 2005, spring 2005, around 2008 or 2005년 3월 "
-                "(or 'unknown'; or import with --accept-unresolved to keep it as told)",
-            )
+            c.problem("date_as_told", date_text, "date_unread")
     if date.start is not None and date.end is not None:
         if date.start.year < EARLIEST_YEAR or date.start > dt.date.today():
-            c.problem("date_as_told", date_text, f"a date between {EARLIEST_YEAR} and today")
+            c.problem("date_as_told", date_text, "date_range", earliest=EARLIEST_YEAR)
         elif interview_date is not None and date.start > interview_date:
             # Misremembered years are part of testimony: keep the account as told, flagged.
-            c.warn("date_as_told", date_text, f"a date before the interview ({interview_date})")
+            c.warn("date_as_told", date_text, "date_after_interview", interview=str(interview_date))
 
     place_text = c.text("place_as_told", limit=256)
     place = _place(place_text) if place_text else None
     if place is not None and place.iso_3166_2 is None:
         if accept:
-            c.warn(
-                "place_as_told", place_text, "a place in the gazetteer; kept as told and flagged"
-            )
+            c.warn("place_as_told", place_text, "place_kept")
         else:
-            c.problem(
-                "place_as_told",
-                place_text,
-                "a place in the gazetteer, e.g. Hyesan, 혜산시 or 'somewhere in North Hamgyong' "
-                "(or import with --accept-unresolved to keep it as told and flagged)",
-            )
+            c.problem("place_as_told", place_text, "place_unknown")
     elif place is not None and place.flagged:
         names = ", ".join(u.code for u in place.candidates[:5])
-        c.warn("place_as_told", place_text, f"one place; ambiguous between {names}")
+        c.warn("place_as_told", place_text, "place_ambiguous", candidates=names)
 
     victims_text = c.text("victims_as_told", limit=64)
     victims = parse_count(victims_text)
     if not victims.ok:
-        c.problem("victims_as_told", victims_text, victims.problem or "a number of victims")
+        c.problem(
+            "victims_as_told",
+            victims_text,
+            victims.problem_code or "victims",
+            maximum=COUNT_MAXIMUM,
+        )
     reliability = c.text("reliability")
     if reliability and reliability not in vocab.RELIABILITY:
-        c.problem(
-            "reliability", reliability, "1 (highly reliable) to 5 (highly unreliable), or empty"
-        )
+        c.problem("reliability", reliability, "reliability")
     return {
         "report_id": report_id,
         "source_id": source_id,
@@ -369,10 +353,10 @@ def _report(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
         "charges": c.codes("charges", vocab.CHARGES),
         "method": c.code("method", vocab.METHODS),
         "how_known": c.code("how_known", vocab.HOW_KNOWN),
-        "forced_attendance": c.mapped("forced_attendance", _YES_NO, "yes, no or empty"),
+        "forced_attendance": c.mapped("forced_attendance", _YES_NO, "yes_no"),
         "violation": c.code("violation", vocab.VIOLATIONS, default="public_execution"),
         "reliability": "" if reliability == "unknown" else reliability,
-        "language": c.mapped("language", _LANGS, "ko, en or empty"),
+        "language": c.mapped("language", _LANGS, "language"),
         "narrative": c.text("narrative", limit=MAX_TEXT_CHARS),
     }
 
@@ -380,18 +364,18 @@ def _report(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
 def _mention(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
     report_id = c.ident("report_id")
     if report_id and report_id not in known.reports:
-        c.problem("report_id", report_id, "the id of a report in reports.csv or the store")
+        c.problem("report_id", report_id, "report_ref")
     name = c.text("name_as_told", limit=256)
     age_text = c.text("age_as_told", limit=64)
     age = parse_age(age_text)
     if not age.ok:
-        c.problem("age_as_told", age_text, age.problem or "an age")
+        c.problem("age_as_told", age_text, age.problem_code or "age")
     return {
         "mention_id": c.ident("mention_id"),
         "report_id": report_id,
         "name_as_told": name,
         "name_keys": _keys(name) if name else "",
-        "sex": c.mapped("sex", _SEX, "f, m or empty"),
+        "sex": c.mapped("sex", _SEX, "sex"),
         "age_as_told": age_text,
         "age_min": age.low,
         "age_max": age.high,

@@ -47,6 +47,8 @@ _SINGLE = re.compile(
 )
 _DECADE_AGE = re.compile(r"^(?:early |mid |late )?(\d)0s$|^(\d)0대(?: 초반| 중반| 후반)?$")
 _NEGATIVE = re.compile(r"^-\s*\d")
+COUNT_MAXIMUM = 1000
+"""The largest number of victims :func:`parse_count` accepts for one event by default."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,15 @@ class CountReading:
     high: int | None
     ok: bool
     problem: str | None = None
+    # The message code of ``problem`` (see uncounted.ingest.messages), for translation.
+    problem_code: str = ""
 
 
 def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).strip().lower().split())
 
 
-def parse_count(text: str, *, maximum: int = 1000) -> CountReading:
+def parse_count(text: str, *, maximum: int = COUNT_MAXIMUM) -> CountReading:
     """Read a number of people as told.
 
     ``maximum`` bounds what is plausible for one event; larger numbers are refused with a
@@ -74,7 +78,7 @@ def parse_count(text: str, *, maximum: int = 1000) -> CountReading:
     if t in _UNKNOWN:
         return CountReading(text, None, None, True)
     if _NEGATIVE.match(t):
-        return CountReading(text, None, None, False, "a count cannot be negative")
+        return CountReading(text, None, None, False, "a count cannot be negative", "count_negative")
     if t in _VAGUE:
         low, high = _VAGUE[t]
         return CountReading(text, low, high, True)
@@ -97,14 +101,21 @@ def parse_count(text: str, *, maximum: int = 1000) -> CountReading:
             return _bounded(text, max(value - spread, 1), value + spread, maximum)
         return _bounded(text, value, value, maximum)
     return CountReading(
-        text, None, None, False, "a whole number, a range like 2-3, or a word like 'several'"
+        text,
+        None,
+        None,
+        False,
+        "a whole number, a range like 2-3, or a word like 'several'",
+        "count_unreadable",
     )
 
 
 def _bounded(text: str, low: int, high: int | None, maximum: int) -> CountReading:
     top = high if high is not None else low
     if top > maximum:
-        return CountReading(text, None, None, False, f"at most {maximum} for one event")
+        return CountReading(
+            text, None, None, False, f"at most {maximum} for one event", "count_too_large"
+        )
     return CountReading(text, low, high, True)
 
 
@@ -134,6 +145,11 @@ def parse_age(text: str) -> CountReading:
     reading = parse_count(t, maximum=120)
     if not reading.ok:
         return CountReading(
-            text, None, None, False, "an age such as 34, 30s, 30대 or 'about 40' (0-120)"
+            text,
+            None,
+            None,
+            False,
+            "an age such as 34, 30s, 30대 or 'about 40' (0-120)",
+            "age_unreadable",
         )
     return CountReading(text, reading.low, reading.high, True)

@@ -15,6 +15,7 @@ from uncounted.errors import Problem
 from uncounted.records import vocab
 from uncounted.store.models import Collection
 from uncounted.web.parsing import lang_of
+from uncounted.web.problem_text import problem_text
 from uncounted.web.roles import Role
 
 
@@ -136,7 +137,7 @@ class ReportForm(forms.Form):
 def _expected(p: Problem) -> str:
     shown = f" ({p.value})" if p.value else ""
     label = _("expected")
-    return f"{label}: {p.expected}{shown}"
+    return f"{label}: {problem_text(p)}{shown}"
 
 
 class MentionForm(forms.Form):

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from uncounted.errors import Problem, ValidationError
 from uncounted.ingest.load import ImportResult, check, import_path
+from uncounted.ingest.messages import make_problem
 from uncounted.web.uploads import safe_name
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -82,7 +83,7 @@ def save_upload(files: list[UploadedFile]) -> tuple[str, list[Problem]]:
     for upload in files:
         name = safe_name(upload.name or "")
         if name is None or not name.lower().endswith(ALLOWED_SUFFIXES):
-            problems.append(Problem(name or "?", None, None, None, "a .csv, .xlsx or .json file"))
+            problems.append(make_problem(name or "?", None, None, None, "file_type"))
             continue
         target = folder / name
         stem, suffix = os.path.splitext(name)

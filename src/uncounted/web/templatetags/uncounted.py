@@ -7,10 +7,18 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from uncounted.errors import Problem
 from uncounted.records.places import gazetteer
 from uncounted.web.parsing import lang_of, term_label
+from uncounted.web.problem_text import problem_text
 
 register = template.Library()
+
+
+@register.filter
+def expected(problem: Problem) -> str:
+    """What a validation problem expected, in the active language."""
+    return problem_text(problem)
 
 
 @register.filter
