@@ -159,7 +159,7 @@ def test_pattern_splits_are_multinomial(count: int) -> None:
     split = np.zeros((reps, n_classes), dtype=np.int64)
     rng = new_state(np.random.SeedSequence(count))
     cum = np.empty(n_classes)
-    draws = np.empty(8 * ((count + 7) // 8) + 8)
+    draws = np.empty(8 * ((count + 7) // 8) + 8, dtype=np.int32)
     if count <= BY_UNIFORMS_MAX:
         kernel._split_by_uniforms(rng, counts, rows, prob, order, cum, draws, split)
     else:
@@ -180,6 +180,31 @@ def test_pattern_splits_are_multinomial(count: int) -> None:
     var = count * p * (1 - p)
     cov = np.cov(split[:, 1], split[:, 4])[0, 1]
     assert abs(cov + count * p[1] * p[4]) < 5 * math.sqrt(var[1] * var[4] / reps)
+
+
+def test_uniform_splits_are_exact_below_the_16_bit_grid() -> None:
+    # The counting split decides each individual from 16 random bits unless it lands on
+    # the 1/65536 cell that holds a class edge, and only then draws the rest. A class of
+    # weight under 1/65536 lies inside one such cell, so every individual it gets comes
+    # through that second draw: if the tie handling were wrong (or skipped) it would get
+    # nobody, or the wrong share. Edges on the grid itself (0.25, 0.5) are the other case.
+    weights = np.array([0.25, 1.1e-5, 0.25 - 1.1e-5, 0.5])
+    p = weights / weights.sum()
+    order = np.arange(len(weights), dtype=np.int64)
+    reps, count = 100_000, 40
+    prob = np.tile(weights, (reps, 1))
+    counts = np.full(reps, count, dtype=np.int64)
+    rows = np.arange(reps, dtype=np.int64)
+    split = np.zeros((reps, len(weights)), dtype=np.int64)
+    rng = new_state(np.random.SeedSequence(99))
+    draws = np.empty(8 * ((count + 7) // 8) + 8, dtype=np.int32)
+    kernel._split_by_uniforms(rng, counts, rows, prob, order, np.empty(4), draws, split)
+    assert (split.sum(axis=1) == count).all()
+    totals = split.sum(axis=0)
+    expected = reps * count * p
+    # Poisson-like counts: within 5 standard deviations (the tiny class expects 44).
+    assert np.all(np.abs(totals - expected) < 5 * np.sqrt(expected * (1 - p))), (totals, expected)
+    assert totals[1] > 0
 
 
 @pytest.mark.parametrize("k_lists", [12, 40])
@@ -221,14 +246,17 @@ def test_pattern_probabilities_survive_underflow(k_lists: int) -> None:
 # --------------------------------------------------------------------- closed form
 
 
-def _exact_posterior_one_class(h: CaptureHistories) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior of N for K = 1 (independent lists, lambda_j ~ Beta(1, 1), p(N) ~ 1/N):
-    p(N | y) ∝ N^-1 N! / (N - n)! prod_j B(n_j + 1, N - n_j + 1), on n .. 20 n (LCMCR's cap)."""
+def _exact_posterior_one_class(
+    h: CaptureHistories, a: float = 1.0, b: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior of N for K = 1 (independent lists, lambda_j ~ Beta(a, b), p(N) ~ 1/N):
+    p(N | y) ∝ N^-1 N! / (N - n)! prod_j B(n_j + a, N - n_j + b), on n .. 20 n (LCMCR's
+    cap)."""
     n = h.n_observed
     grid = np.arange(n, 20 * n + 1)
     logp = -np.log(grid) + special.gammaln(grid + 1) - special.gammaln(grid - n + 1)
     for seen in h.list_totals().to_numpy():
-        logp += special.betaln(seen + 1, grid - seen + 1)
+        logp += special.betaln(seen + a, grid - seen + b)
     p = np.exp(logp - logp.max())
     return grid, p / p.sum()
 
@@ -242,12 +270,24 @@ def _histories(name: str) -> CaptureHistories:
     return CaptureHistories.from_csv(DATA / f"{name}.csv")
 
 
-@pytest.mark.parametrize("name", ["HIV", "kosovo", "simulated, 30 lists"])
-def test_one_class_posterior_matches_closed_form(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "prior"),
+    [
+        ("HIV", 1.0),
+        ("kosovo", 1.0),
+        ("simulated, 30 lists", 1.0),
+        # The Jeffreys prior on lambda (an option; LCMCR's is uniform): a small
+        # population seen by few lists, where the prior moves the posterior visibly.
+        ("Western", 0.5),
+    ],
+)
+def test_one_class_posterior_matches_closed_form(name: str, prior: float) -> None:
     h = _histories(name)
-    grid, p = _exact_posterior_one_class(h)
+    grid, p = _exact_posterior_one_class(h, prior, prior)
     cdf = np.cumsum(p)
-    fit = LCMCR(K=1, seed=3, chains=2, burnin=500, samples=10_000, thin=2).fit(h)
+    fit = LCMCR(
+        K=1, seed=3, chains=2, burnin=500, samples=10_000, thin=2, a_lambda=prior, b_lambda=prior
+    ).fit(h)
     draws = fit.estimate_.draws
     assert draws is not None
     ess = effective_sample_size(fit.trace_.pivot(index="draw", columns="chain", values="N").T)

@@ -74,6 +74,12 @@ class LCMCR:
         Truncation level: the largest number of latent classes (LCMCR's ``K``).
     a_alpha, b_alpha : float
         Shape and rate of the Gamma prior on the stick-breaking concentration ``alpha``.
+    a_lambda, b_lambda : float
+        Beta prior on every capture probability ``lambda[j, k]``. The default, Beta(1, 1),
+        is LCMCR's (the R package has no other). Beta(1/2, 1/2), the Jeffreys prior,
+        weakens the prior's pull towards small N when a latent class is rarely seen: the
+        uniform prior gives each class about one factor ``1 / size`` per list, which
+        favours smaller hidden classes (see ``docs/estimators.md``).
     burnin : int
         Sweeps discarded after the warm-up, per chain.
     samples : int
@@ -129,6 +135,8 @@ class LCMCR:
         K: int = 10,
         a_alpha: float = 0.25,
         b_alpha: float = 0.25,
+        a_lambda: float = 1.0,
+        b_lambda: float = 1.0,
         burnin: int = 10_000,
         samples: int = 1_000,
         thin: int = 100,
@@ -141,6 +149,8 @@ class LCMCR:
         self.K = K
         self.a_alpha = a_alpha
         self.b_alpha = b_alpha
+        self.a_lambda = a_lambda
+        self.b_lambda = b_lambda
         self.burnin = burnin
         self.samples = samples
         self.thin = thin
@@ -158,6 +168,8 @@ class LCMCR:
             "K": self.K,
             "a_alpha": self.a_alpha,
             "b_alpha": self.b_alpha,
+            "a_lambda": self.a_lambda,
+            "b_lambda": self.b_lambda,
             "burnin": self.burnin,
             "samples": self.samples,
             "thin": self.thin,
@@ -174,7 +186,7 @@ class LCMCR:
                 problems.append(f"{name} must be a whole number >= 1, got {value!r}")
         if not isinstance(self.burnin, int | np.integer) or self.burnin < 0:
             problems.append(f"burnin must be a whole number >= 0, got {self.burnin!r}")
-        for name in ("a_alpha", "b_alpha"):
+        for name in ("a_alpha", "b_alpha", "a_lambda", "b_lambda"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 problems.append(f"{name} must be a positive number, got {value!r}")
@@ -289,6 +301,8 @@ class LCMCR:
                     scalars,
                     float(self.a_alpha),
                     float(self.b_alpha),
+                    float(self.a_lambda),
+                    float(self.b_lambda),
                     size,
                     self.thin if record else 0,
                     update_alpha,

@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from uncounted.estimate.lcmcr_random import (
     State,
+    _rotl,
     binomial,
     jit,
     log_gamma,
@@ -46,6 +47,7 @@ __all__ = ["initialise", "relabel_by_weight", "run_sweeps"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 
 # LCMCR redraws n0 while it exceeds this multiple of n; a cap on retries keeps a
 # degenerate state (pi0 ~ 1) from looping forever.
@@ -212,6 +214,44 @@ def _pattern_probs_all_logs(
 
 
 @jit
+def _fill_u16(rng: State, out: I32, n: int) -> None:
+    """``out[:n]`` (and up to 3 entries beyond) = independent uniform integers in
+    [0, 65536), four from each 64-bit xoshiro256++ output.
+
+    The generator state is held in locals for the whole loop (through ``uniform`` it
+    would be loaded and stored for every number) and written back at the end, so the
+    stream continues exactly as if ``next_u64`` had been called.
+    """
+    s0 = rng[0]
+    s1 = rng[1]
+    s2 = rng[2]
+    s3 = rng[3]
+    mask = np.uint64(0xFFFF)
+    for i in range(0, n, 4):
+        word = _rotl(s0 + s3, 23) + s0
+        t = s1 << np.uint64(17)
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = _rotl(s3, 45)
+        out[i] = np.int32(word & mask)
+        out[i + 1] = np.int32((word >> np.uint64(16)) & mask)
+        out[i + 2] = np.int32((word >> np.uint64(32)) & mask)
+        out[i + 3] = np.int32(word >> np.uint64(48))
+    rng[0] = s0
+    rng[1] = s1
+    rng[2] = s2
+    rng[3] = s3
+
+
+# Beyond every threshold (at most 65536): pads the last block of draws.
+_PAD = 1 << 20
+_SIGN = np.int32(31)
+
+
+@jit
 def _split_by_uniforms(
     rng: State,
     counts: I64,
@@ -219,16 +259,21 @@ def _split_by_uniforms(
     prob: F64,
     order: I64,
     cum: F64,
-    draws: F64,
+    draws: I32,
     split: I64,
 ) -> None:
     """Multinomial splits of the patterns in ``small`` (few individuals each).
 
-    Each individual is a uniform on (0, total weight); the number in the first ``i``
-    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative weight.
-    The counting runs in blocks of eight (padded with +inf) so that it vectorises, and
-    stops once every uniform is below the edge, usually after the few classes that hold
-    nearly all the weight.
+    Each individual is a uniform ``U`` on (0, 1); the number in the first ``i + 1``
+    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative
+    weight ``e_i`` (normalised). ``U`` is drawn in two parts, ``U = (D + V) / 65536``:
+    the 16-bit integer ``D`` decides ``U < e_i`` unless ``D = floor(65536 e_i)``, and
+    only then (probability about one in 65,536 per individual and edge) is the rest
+    ``V`` drawn and the pattern counted on the finer scale. The split is exactly
+    multinomial; four individuals come from each 64-bit random number, and the counting
+    compares 32-bit integers in blocks of eight (padded past every threshold), so it
+    vectorises. Counting stops once every individual is below an edge, usually after
+    the few classes that hold nearly all the weight.
     """
     n_classes = prob.shape[1]
     for t in range(small.shape[0]):
@@ -238,32 +283,67 @@ def _split_by_uniforms(
         for i in range(n_classes):
             acc += prob[m, order[i]]
             cum[i] = acc
-        # Keep every uniform strictly below the total, so rounding cannot put an
-        # individual past the last class with positive weight.
-        top = acc * (1.0 - 2.0**-52)
-        for i in range(n):
-            draws[i] = min(uniform(rng) * acc, top)
-        blocks = (n + 7) >> 3
-        for i in range(n, blocks * 8):
-            draws[i] = np.inf
+        scale = 65536.0 / acc
+        _fill_u16(rng, draws, n)
+        padded = (n + 7) & ~7
+        for i in range(n, padded):
+            draws[i] = _PAD
         below_prev = 0
+        tied = False
         done = False
         for i in range(n_classes - 1):
-            edge = cum[i]
-            below = 0
-            for block in range(blocks):
-                base = block * 8
-                for o in range(8):
-                    below += draws[base + o] < edge
+            # Exactly 65536 from the last class of positive weight on (where the running
+            # sum has reached the total), so no individual can fall into a class of
+            # weight 0.
+            edge = np.int32(65536.0 if cum[i] >= acc else cum[i] * scale)
+            after = edge + np.int32(1)
+            # (d - edge) >> 31 is -1 when d < edge, else 0: integer-only and branch-free,
+            # which the compiler vectorises (a comparison summed as a boolean it does not).
+            below = np.int32(0)
+            at_most = np.int32(0)
+            for t2 in range(padded):
+                d = draws[t2]
+                below -= (d - edge) >> _SIGN
+                at_most -= (d - after) >> _SIGN
+            if at_most != below:
+                tied = True
+                break
             split[m, order[i]] = below - below_prev
-            below_prev = below
+            below_prev = int(below)
             if below == n:
                 for rest in range(i + 1, n_classes):
                     split[m, order[rest]] = 0
                 done = True
                 break
-        if not done:
+        if tied:
+            for i in range(n_classes):
+                cum[i] = 65536.0 if cum[i] >= acc else cum[i] * scale
+            _split_ties(rng, n, draws, cum, order, m, split)
+        elif not done:
             split[m, order[n_classes - 1]] = n - below_prev
+
+
+@jit
+def _split_ties(
+    rng: State, n: int, draws: I32, scaled_cum: F64, order: I64, m: int, split: I64
+) -> None:
+    # Some D equals an edge's integer part: count the pattern again, one individual at a
+    # time, drawing the fractional part V of each (U < e exactly when D < floor(65536 e)
+    # or D = floor(65536 e) and V < the fraction of 65536 e).
+    n_classes = order.shape[0]
+    for i in range(n_classes):
+        split[m, i] = 0
+    for t in range(n):
+        d = draws[t]
+        v = uniform(rng)
+        chosen = order[n_classes - 1]
+        for i in range(n_classes - 1):
+            edge = scaled_cum[i]
+            whole = math.floor(edge)
+            if d < whole or (d == whole and v < edge - whole):
+                chosen = order[i]
+                break
+        split[m, chosen] += 1
 
 
 @jit
@@ -344,13 +424,23 @@ def _class_totals(
 
 
 @jit
-def _update_lambda(rng: State, n_class: I64, count0: I64, n_captured: I64, r: F64, q: F64) -> None:
-    """Step 2: Beta(1 + captured, 1 + not captured) for each list and class, stored as the
-    odds ``r = lambda / (1 - lambda)`` and ``q = 1 - lambda``."""
+def _update_lambda(
+    rng: State,
+    n_class: I64,
+    count0: I64,
+    n_captured: I64,
+    r: F64,
+    q: F64,
+    a_lambda: float,
+    b_lambda: float,
+) -> None:
+    """Step 2: Beta(a + captured, b + not captured) for each list and class (LCMCR:
+    a = b = 1), stored as the odds ``r = lambda / (1 - lambda)`` and ``q = 1 - lambda``."""
     n_lists, n_classes = r.shape
+    uniform_prior = a_lambda == 1.0 and b_lambda == 1.0
     for k in range(n_classes):
         size = n_class[k] + count0[k]
-        if size == 0:
+        if size == 0 and uniform_prior:
             # Beta(1, 1): a uniform. Empty classes are common, and this skips two gammas.
             for j in range(n_lists):
                 u = uniform(rng)
@@ -359,8 +449,14 @@ def _update_lambda(rng: State, n_class: I64, count0: I64, n_captured: I64, r: F6
             continue
         for j in range(n_lists):
             a = n_captured[j, k]
-            ga = gamma_draw(rng, 1.0 + a)
-            gb = gamma_draw(rng, 1.0 + (size - a))
+            while True:
+                # A shape below 1 (a prior under 1, nobody captured or everybody) can
+                # underflow to 0; ga = 0 is lambda = 0, but gb = 0 would make the odds
+                # infinite, so that draw (probability ~1e-150) is made again.
+                ga = gamma_draw(rng, a_lambda + a)
+                gb = gamma_draw(rng, b_lambda + (size - a))
+                if gb > 0.0:
+                    break
             r[j, k] = ga / gb
             q[j, k] = gb / (ga + gb)
 
@@ -523,6 +619,8 @@ def run_sweeps(
     scalars: F64,
     a_alpha: float,
     b_alpha: float,
+    a_lambda: float,
+    b_lambda: float,
     n_sweeps: int,
     thin: int,
     update_alpha: bool,
@@ -560,7 +658,7 @@ def run_sweeps(
     most = 0
     for t in range(small.shape[0]):
         most = max(most, counts[small[t]])
-    draws = np.empty(8 * ((most + 7) // 8) + 8)
+    draws = np.empty(8 * ((most + 7) // 8) + 8, dtype=np.int32)
     order = np.empty(n_classes, dtype=np.int64)
     v = np.empty(n_classes)
     w = np.empty(n_classes)
@@ -576,7 +674,7 @@ def run_sweeps(
         _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split)
         _split_by_binomials(rng, counts, large, prob, order, suffix, left, split)
         _class_totals(parent, last, counts, split, n_class, n_captured)
-        _update_lambda(rng, n_class, count0, n_captured, r, q)
+        _update_lambda(rng, n_class, count0, n_captured, r, q, a_lambda, b_lambda)
         occupied = _update_weights(rng, n_class, count0, alpha, log_pi, pi)
         pi0 = _class_weights(log_pi, pi, q, v, w)
         n0, extra = _draw_n0(rng, n_obs, pi0)
