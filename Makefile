@@ -37,6 +37,8 @@ endef
 
 # Every test on SQLite, then the store tests again on PostgreSQL (they skip, saying
 # why, where no server runs; CI sets UNCOUNTED_REQUIRE_POSTGRES=1 so they must run).
+# The web tests are store tests too, but for those that serve their own SQLite file
+# (browser, CLI): see tests/web/conftest.py.
 test: lint
 	$(call run_pytest,UNCOUNTED_DB=,-n 2)
 	$(call run_pytest,UNCOUNTED_DB=$(PG_URL),-m store -n 2)

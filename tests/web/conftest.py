@@ -19,14 +19,25 @@ PASSWORD = "a-long-test-password-9"
 ROLES = ("admin", "analyst", "reviewer", "viewer")
 
 
+# The browser and command-line tests run ``uncounted`` in a subprocess on a SQLite file of
+# their own whatever UNCOUNTED_DB says: the PostgreSQL pass would only repeat them.
+_SQLITE_ONLY = {"test_browser.py", "test_cli_web.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects: the mark must be there by then
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        # Every web test uses the store: run them again on PostgreSQL (``make test``).
+        if here in path.parents and path.name not in _SQLITE_ONLY:
+            item.add_marker(pytest.mark.store)
     if os.environ.get("DJANGO_SETTINGS_MODULE") == WEB_SETTINGS:
         return
     skip = pytest.mark.skip(
         reason=f"web tests need DJANGO_SETTINGS_MODULE={WEB_SETTINGS} "
         "(set it in pyproject's [tool.pytest.ini_options] or the environment)"
     )
-    here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(skip)

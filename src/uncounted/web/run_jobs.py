@@ -52,14 +52,17 @@ def start_run(kind: str, created_by: str, options: dict[str, Any] | None = None)
         status="running",
     )
     if getattr(settings, "UNCOUNTED_RUNS_IN_THREAD", True):
-        threading.Thread(target=_carry_out, args=(run.pk,), daemon=True).start()
+        threading.Thread(target=_carry_out, args=(run.pk, True), daemon=True).start()
     else:
-        _carry_out(run.pk)
+        _carry_out(run.pk, False)
     return run
 
 
-def _carry_out(pk: int) -> None:
-    close_old_connections()
+def _carry_out(pk: int, own_thread: bool) -> None:
+    # Only a thread of its own has connections of its own to manage: run inside the
+    # request, closing them would close the request's (and a test's) connection.
+    if own_thread:
+        close_old_connections()
     try:
         run = Run.objects.get(pk=pk)
         work = runner(run.kind)
@@ -75,5 +78,5 @@ def _carry_out(pk: int) -> None:
                 run.results = {"error": f"{type(exc).__name__}: {exc}"}
         run.save(update_fields=["status", "results"])
     finally:
-        if threading.current_thread() is not threading.main_thread():
+        if own_thread:
             connection.close()
