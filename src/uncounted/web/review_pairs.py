@@ -16,6 +16,7 @@ from typing import Literal
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from uncounted.store.models import LinkDecision, Report, Run, VictimMention
 
@@ -140,19 +141,27 @@ def report_evidence(left: Report, right: Report) -> list[Evidence]:
     out: list[Evidence] = []
     if left.date_start and right.date_start and left.date_end and right.date_end:
         if left.date_start <= right.date_end and right.date_start <= left.date_end:
-            out.append(Evidence("date", "for", "the date ranges overlap"))
+            out.append(Evidence("date", "for", _("the date ranges overlap")))
         else:
             gap = min(
                 abs((right.date_start - left.date_end).days),
                 abs((left.date_start - right.date_end).days),
             )
-            out.append(Evidence("date", "against", f"the date ranges are {gap} days apart"))
+            out.append(
+                Evidence(
+                    "date",
+                    "against",
+                    _("the date ranges are %(gap)s days apart") % {"gap": gap},
+                )
+            )
     else:
-        out.append(Evidence("date", "neutral", "a date is unknown"))
+        out.append(Evidence("date", "neutral", _("a date is unknown")))
     if left.place_id and left.place_id == right.place_id:
-        out.append(Evidence("place", "for", f"same place ({left.place_id})"))
+        out.append(Evidence("place", "for", _("same place (%(place)s)") % {"place": left.place_id}))
     elif left.place_iso and left.place_iso == right.place_iso:
-        out.append(Evidence("place", "neutral", f"same province ({left.place_iso})"))
+        out.append(
+            Evidence("place", "neutral", _("same province (%(iso)s)") % {"iso": left.place_iso})
+        )
     elif left.place_iso and right.place_iso:
         out.append(Evidence("place", "against", f"{left.place_iso} vs {right.place_iso}"))
     lc, rc = set(left.charge_list), set(right.charge_list)
@@ -162,7 +171,7 @@ def report_evidence(left: Report, right: Report) -> list[Evidence]:
             Evidence(
                 "charges",
                 "for" if common else "against",
-                ", ".join(sorted(common)) if common else "no charge in common",
+                ", ".join(sorted(common)) if common else _("no charge in common"),
             )
         )
     if None not in (left.victims_min, left.victims_max, right.victims_min, right.victims_max):
@@ -185,7 +194,9 @@ def report_evidence(left: Report, right: Report) -> list[Evidence]:
             Evidence("site", "for" if same else "against", f"{left.site_type} / {right.site_type}")
         )
     if left.source_id == right.source_id:
-        out.append(Evidence("source", "against", "the same source (a witness tells an event once)"))
+        out.append(
+            Evidence("source", "against", _("the same source (a witness tells an event once)"))
+        )
     lk = _keys(left)
     rk = _keys(right)
     if lk and rk:
@@ -193,7 +204,7 @@ def report_evidence(left: Report, right: Report) -> list[Evidence]:
             Evidence(
                 "victim names",
                 "for" if lk & rk else "neutral",
-                "a name in common" if lk & rk else "no name in common",
+                _("a name in common") if lk & rk else _("no name in common"),
             )
         )
     return out
@@ -212,7 +223,9 @@ def mention_evidence(left: VictimMention, right: VictimMention) -> list[Evidence
     lk = {k for k in left.name_keys.split(";") if k}
     rk = {k for k in right.name_keys.split(";") if k}
     out.append(
-        Evidence("name", "for" if lk & rk else "against", "a name key in common" if lk & rk else "")
+        Evidence(
+            "name", "for" if lk & rk else "against", _("a name key in common") if lk & rk else ""
+        )
     )
     if left.sex and right.sex:
         out.append(Evidence("sex", "for" if left.sex == right.sex else "against", ""))

@@ -14,6 +14,7 @@ from uncounted.web import listing
 from uncounted.web.access import page
 from uncounted.web.forms import DecisionForm
 from uncounted.web.review_pairs import Kind, mention_evidence, next_pair, report_evidence
+from uncounted.web.review_weights import waterfall_for
 from uncounted.web.roles import Capability
 
 C = Capability
@@ -50,6 +51,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             left=left,
             right=right,
             evidence=evidence,
+            waterfall=waterfall_for(pair),
             form=DecisionForm(
                 initial={"kind": kind, "left_id": pair.left_id, "right_id": pair.right_id}
             ),
