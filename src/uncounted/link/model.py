@@ -35,7 +35,11 @@ from uncounted.link.blocking import (
     victim_blocking_rules,
     victim_training_rules,
 )
-from uncounted.link.comparisons import event_comparisons, victim_comparisons
+from uncounted.link.comparisons import (
+    event_comparisons,
+    settings_for_dialect,
+    victim_comparisons,
+)
 
 __all__ = [
     "Kind",
@@ -75,6 +79,12 @@ class TrainingSettings:
     em_weight_matches : float
         With reviewer matches, ``m`` blends EM's estimate (counted as this many
         labelled matches) with the labels' (0: the labels' alone).
+    engine : {"duckdb", "spark"} or None
+        Where training runs, whatever the backend that scores: DuckDB by default. The
+        training sample is bounded (``sample_records``), so one machine suffices, and
+        one engine gives one model: the random pairs behind ``u`` are drawn by each
+        engine's own sampler, so the same seed on Spark would give another ``u``, other
+        weights and other clusters. None: train on the scoring backend.
     """
 
     seed: int = 1
@@ -82,6 +92,7 @@ class TrainingSettings:
     em_max_pairs: float | None = 1e6
     sample_records: int = 40_000
     em_weight_matches: float = 500.0
+    engine: Backend | None = "duckdb"
 
 
 @dataclass
@@ -216,6 +227,7 @@ def train_model(
     TrainedModel
     """
     settings = settings or TrainingSettings()
+    backend = settings.engine or backend
     dialect = "spark" if backend == "spark" else "duckdb"
     sample = _training_sample(kind, features, labels, settings)
     linker = _linker(sample, model_settings(kind, dialect), backend)
@@ -244,7 +256,47 @@ def train_model(
         prior = float(trained["probability_two_random_records_match"])
         trained["probability_two_random_records_match"] = prior * scale
         log = {**log, "sampled_records": len(sample), "records": len(features)}
-    return TrainedModel(kind, trained, log)
+    return TrainedModel(kind, _rounded(trained), log)
+
+
+_DIGITS = 10
+"""Significant digits kept of each trained probability (see :func:`_rounded`)."""
+
+
+def _round(value: float) -> float:
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, _DIGITS - 1 - math.floor(math.log10(abs(value))))
+
+
+def _rounded(trained: dict[str, Any]) -> dict[str, Any]:
+    """The trained settings with every probability rounded to ``_DIGITS`` digits.
+
+    DuckDB sums in parallel, so the order of additions, and with it the last bits of
+    each EM estimate, changes from run to run (differences of about 1e-17); those bits
+    tip the odd pair across a threshold and the clusters of one seeded run would differ
+    from the next. Ten significant digits are far finer than anything the data can
+    tell, and the same on every run. The saved model is then the same file each run.
+    """
+    out = dict(trained)
+    # A random name Splink gives each linker: it would make two runs' JSON differ.
+    out.pop("linker_uid", None)
+    key = "probability_two_random_records_match"
+    if isinstance(out.get(key), float):
+        out[key] = _round(out[key])
+    comparisons = []
+    for comparison in out.get("comparisons", []):
+        levels = []
+        for level in comparison.get("comparison_levels", []):
+            level = dict(level)
+            for name in ("m_probability", "u_probability"):
+                if isinstance(level.get(name), float):
+                    level[name] = _round(level[name])
+            levels.append(level)
+        comparisons.append({**comparison, "comparison_levels": levels})
+    if comparisons:
+        out["comparisons"] = comparisons
+    return out
 
 
 def _blend_m(
@@ -336,7 +388,7 @@ def score_pairs(
         and one ``mw_<comparison>`` column per comparison: the match weight
         (``log2(m / u)``) of the pair's level, its evidence.
     """
-    linker = _linker(features, model.settings, backend)
+    linker = _linker(features, settings_for_dialect(model.settings, backend), backend)
     if pairs is not None:
         api = linker._db_api
         left = pairs["id_l"].astype(str).to_numpy()
@@ -397,4 +449,6 @@ def _tidy_pairs(frame: pd.DataFrame, model: TrainedModel) -> pd.DataFrame:
     )
     for name in names:
         out[f"mw_{name}"] = frame[f"mw_{name}"].to_numpy(dtype=float)
+    # The order of DuckDB's pairs: clustering breaks ties by it.
+    out = out.sort_values(["id_l", "id_r"], kind="stable")
     return out.drop_duplicates(["id_l", "id_r"]).reset_index(drop=True)

@@ -24,6 +24,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 __all__ = ["AGE_GAP", "FIT", "join_single_victim_events", "report_fit"]
 
@@ -59,43 +61,52 @@ def report_fit(
     return np.where(others > 0, total / np.maximum(others, 1), 1.0)
 
 
-def _names(value: object) -> set[str]:
-    if isinstance(value, list | tuple | np.ndarray):
-        return {str(v) for v in value if v is not None and str(v)}
-    return set()
+def _modal_agreement(event: IntArray, values: pd.Series) -> npt.NDArray[np.bool_]:
+    """True where a value is missing or is its event's commonest value (ties: smallest)."""
+    known = values.notna().to_numpy(dtype=bool)
+    frame = pd.DataFrame({"e": event[known], "v": values[known].to_numpy()})
+    if len(frame) == 0:
+        return np.ones(len(event), dtype=bool)
+    counts = frame.groupby(["e", "v"]).size().reset_index(name="n")
+    counts = counts.sort_values(["e", "n", "v"], ascending=[True, False, True], kind="stable")
+    modal = counts.drop_duplicates("e").set_index("e")["v"]
+    agree = np.ones(len(event), dtype=bool)
+    agree[known] = modal.reindex(event[known]).to_numpy() == values[known].to_numpy()
+    return agree
 
 
-def _core(group: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """The mentions of one event that agree with its commonest sex, name and age.
+def _name_agreement(event: IntArray, table: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """True where a mention names nobody or names its event's commonest name."""
+    spelled = pd.concat(
+        [
+            pd.DataFrame({"m": np.arange(len(table)), "e": event, "v": table[column].to_numpy()})
+            for column in ("name_hangul", "name_roman", "name_keys")
+        ],
+        ignore_index=True,
+    ).explode("v")
+    spelled = spelled[spelled["v"].notna() & (spelled["v"].astype(str) != "")]
+    spelled = spelled.assign(v=spelled["v"].astype(str)).drop_duplicates(["m", "v"])
+    if len(spelled) == 0:
+        return np.ones(len(table), dtype=bool)
+    counts = spelled.groupby(["e", "v"]).size().reset_index(name="n")
+    counts = counts.sort_values(["e", "n", "v"], ascending=[True, False, True], kind="stable")
+    top = counts.drop_duplicates("e").set_index("e")["v"]
+    has_top = spelled["v"].to_numpy() == top.reindex(spelled["e"].to_numpy()).to_numpy()
+    named = np.zeros(len(table), dtype=bool)
+    named[spelled["m"].to_numpy(dtype=np.int64)] = True
+    with_top = np.zeros(len(table), dtype=bool)
+    with_top[spelled["m"].to_numpy(dtype=np.int64)[has_top]] = True
+    return ~named | with_top
 
-    Witnesses slip (a sex misheard, an age guessed): a mention that contradicts what
-    most mentions of the event say is left where the model put it, and the others
-    form the victim.
-    """
-    keep = np.ones(len(group), dtype=bool)
-    sex = group["sex"]
-    if sex.notna().any():
-        modal = sex.dropna().value_counts().index[0]
-        keep &= (sex.isna() | (sex == modal)).to_numpy()
-    names = [
-        _names(h) | _names(r) | _names(k)
-        for h, r, k in zip(
-            group["name_hangul"], group["name_roman"], group["name_keys"], strict=True
-        )
-    ]
-    told = [n for n in names if n]
-    if told:
-        counts = pd.Series([v for n in told for v in n]).value_counts()
-        top = str(counts.index[0])
-        keep &= np.array([not n or top in n for n in names])
-    birth_min = group["birth_min"].astype("Float64")
-    birth_max = group["birth_max"].astype("Float64")
-    known = birth_min.notna().to_numpy(dtype=bool)
-    if known.any():
-        middle = float(((birth_min + birth_max) / 2)[known].median())
-        near = (birth_min - AGE_GAP <= middle) & (middle <= birth_max + AGE_GAP)
-        keep &= (~known) | near.fillna(True).to_numpy(dtype=bool)
-    return keep
+
+def _age_agreement(event: IntArray, table: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """True where the age is unknown or within ``AGE_GAP`` of its event's median."""
+    low = table["birth_min"].astype("float64").to_numpy()
+    high = table["birth_max"].astype("float64").to_numpy()
+    middle = pd.Series((low + high) / 2).groupby(event).transform("median").to_numpy()
+    known = ~np.isnan(low) & ~np.isnan(high)
+    near = (low - AGE_GAP <= middle) & (middle <= high + AGE_GAP)
+    return ~known | near
 
 
 def join_single_victim_events(
@@ -109,7 +120,8 @@ def join_single_victim_events(
     ----------
     table : DataFrame
         Mention features (:func:`uncounted.link.prepare.mention_features`) with the
-        ``event_victims`` column: the number of victims the event's reports tell.
+        ``event_victims`` column: the number of victims the event's reports tell, and
+        optionally ``event_fit`` (:func:`report_fit` of each mention's report).
     labels : ndarray of int
         The victim cluster of each mention, from the model.
     cannot_link : sequence of (id, id)
@@ -126,20 +138,34 @@ def join_single_victim_events(
     one = (table["event_victims"] == 1).fillna(False).to_numpy(dtype=bool).copy()
     if "event_fit" in table.columns:
         one &= (table["event_fit"].astype("float64") >= FIT).fillna(False).to_numpy(dtype=bool)
-    apart = {frozenset(pair) for pair in cannot_link}
-    rows = table.reset_index(drop=True)
-    chosen = rows[one]
-    for positions in chosen.groupby("event_id", sort=False).indices.values():
-        group = chosen.iloc[positions]
-        # A report names each victim once: two mentions in one report of the event
-        # mean that it had more than one victim, whatever the count told.
-        if len(group) < 2 or group["report_id"].duplicated().any():
-            continue
-        members = group.index.to_numpy()[_core(group)]
-        ids = set(group["unique_id"].astype(str).tolist())
-        if any(pair <= ids for pair in apart) or len(members) < 2:
-            continue
-        # Everything in the clusters of these mentions joins the first one's cluster.
-        out[np.isin(out, out[members])] = out[members[0]]
-    codes, _ = pd.factorize(pd.Series(out))
-    return np.asarray(codes, dtype=np.int64)
+    rows = np.flatnonzero(one)
+    chosen = table.iloc[rows].reset_index(drop=True)
+    event = pd.factorize(chosen["event_id"].astype(str))[0].astype(np.int64)
+    # A report names each victim once: two mentions in one report of the event mean
+    # that it had more than one victim, whatever the count told.
+    several = np.zeros(int(event.max(initial=-1)) + 1, dtype=bool)
+    twice = pd.DataFrame({"e": event, "r": chosen["report_id"].astype(str)}).duplicated()
+    several[event[twice.to_numpy()]] = True
+    # So does a reviewer who said two of its mentions are different people.
+    position = pd.Series(np.arange(len(chosen)), index=chosen["unique_id"].astype(str))
+    for a, b in cannot_link:
+        pa, pb = position.get(str(a)), position.get(str(b))
+        if pa is not None and pb is not None and event[int(pa)] == event[int(pb)]:
+            several[event[int(pa)]] = True
+    keep = ~several[event]
+    keep &= _modal_agreement(event, chosen["sex"])
+    keep &= _name_agreement(event, chosen)
+    keep &= _age_agreement(event, chosen)
+    members = rows[keep]
+    if len(members) < 2:
+        return out
+    # Join the clusters of each event's kept mentions (and whatever the model already
+    # put with them): components of a graph on cluster labels.
+    first = pd.Series(members).groupby(event[keep]).transform("first").to_numpy()
+    codes, uniques = pd.factorize(pd.Series(out))
+    n = len(uniques)
+    graph = coo_matrix((np.ones(len(members)), (codes[members], codes[first])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    joined = component[codes]
+    renumbered, _ = pd.factorize(pd.Series(joined))
+    return np.asarray(renumbered, dtype=np.int64)
