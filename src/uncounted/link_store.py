@@ -217,8 +217,10 @@ def _save_victims(
                 victim_id=str(victim_id),
                 event_id=event_pk.get(event_id),
                 run=run,
-                name=max(set(named), key=named.count)[:256] if named else "",
-                sex=max(set(sexes), key=sexes.count) if sexes else "",
+                # Ties go to the first in sorted order: a set's order changes from one
+                # process to the next, and a rerun must write the same victims.
+                name=max(sorted(set(named)), key=named.count)[:256] if named else "",
+                sex=max(sorted(set(sexes)), key=sexes.count) if sexes else "",
             )
         )
     Victim.objects.bulk_create(victims, batch_size=500)
