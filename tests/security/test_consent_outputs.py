@@ -92,6 +92,23 @@ def _report_text(folder: Path) -> str:
     return "\n".join(texts)
 
 
+def _body(response: Any) -> str:
+    if not response.streaming:
+        return str(response.content.decode("utf-8", errors="replace"))
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    data = b"".join(response.streaming_content)
+    # Close the file without closing the test's database connection (as the test client
+    # itself does around a response's end).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return data.decode("utf-8", errors="replace")
+
+
 def _addresses() -> dict[str, list[str]]:
     """Every address of the web app with real ids in it (each pattern, one list)."""
     from django.urls import URLPattern, reverse
@@ -193,11 +210,7 @@ def test_nothing_withheld_reaches_any_public_output(
             for path in paths:
                 response = clients[who].get(path)
                 assert response.status_code < 500, (who, path)
-                data = (
-                    b"".join(response.streaming_content) if response.streaming else response.content
-                )
-                response.close()
-                body = data.decode("utf-8", errors="replace")
+                body = _body(response)
                 bodies.append(body)
                 found = [s for s in secrets if s in body]
                 assert found == [], f"{who} GET {path}: {len(found)} withheld values"
