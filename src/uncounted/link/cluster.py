@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as csgraph_components
 
@@ -224,8 +226,8 @@ def cluster_pairs(
     settings = settings or ClusterSettings()
     index = pd.Index(ids)
     n = len(index)
-    left = index.get_indexer(pd.Index(pairs["id_l"]))
-    right = index.get_indexer(pd.Index(pairs["id_r"]))
+    left = _indexer(index, pairs["id_l"])
+    right = _indexer(index, pairs["id_r"])
     probability = pairs["match_probability"].to_numpy(dtype=float)
     known = (left >= 0) & (right >= 0) & (left != right)
     left, right, probability = left[known], right[known], probability[known]
@@ -266,6 +268,18 @@ def cluster_pairs(
     return np.asarray(pd.factorize(labels)[0], dtype=np.int64)
 
 
+def _indexer(index: pd.Index, values: pd.Series) -> IntArray:
+    """Position of each value in ``index`` (-1 when absent), in Arrow.
+
+    ``Index.get_indexer`` turns Arrow strings into Python strings first: at a million
+    mentions, ten million pairs, that is gigabytes for a moment.
+    """
+    found = pc.index_in(
+        pa.array(values, type=pa.string()), value_set=pa.array(index.astype(str), pa.string())
+    )
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
 def _positions(index: pd.Index, pairs: Sequence[tuple[str, str]]) -> IntArray:
     if len(pairs) == 0:
         return np.zeros((0, 2), dtype=np.int64)
@@ -290,14 +304,19 @@ def _merge_components(
     """Average-linkage merging inside each hard component; writes ``labels`` in place."""
     is_hard = np.zeros(int(component.max()) + 1, dtype=bool)
     is_hard[hard] = True
+    # Nodes and edges sorted by component, each component a slice: a frame per
+    # component would cost kilobytes each, gigabytes at a million mentions.
     nodes = np.flatnonzero(is_hard[component])
-    node_groups = pd.Series(nodes).groupby(component[nodes]).agg(list)
+    nodes = nodes[np.argsort(component[nodes], kind="stable")]
+    node_starts = np.searchsorted(component[nodes], hard)
+    node_ends = np.searchsorted(component[nodes], hard, side="right")
     edge_mask = is_hard[component[left]]
-    edges = pd.DataFrame(
-        {"c": component[left[edge_mask]], "a": left[edge_mask], "b": right[edge_mask],
-         "p": probability[edge_mask]}
-    )  # fmt: skip
-    edges_by: dict[int, pd.DataFrame] = {int(str(c)): f for c, f in edges.groupby("c")}
+    edge_a, edge_b, edge_p = left[edge_mask], right[edge_mask], probability[edge_mask]
+    order = np.argsort(component[edge_a], kind="stable")
+    edge_a, edge_b, edge_p = edge_a[order], edge_b[order], edge_p[order]
+    edge_c = component[edge_a]
+    edge_starts = np.searchsorted(edge_c, hard)
+    edge_ends = np.searchsorted(edge_c, hard, side="right")
     must_by: dict[int, list[tuple[int, int]]] = {}
     for a, b in must.tolist():
         must_by.setdefault(int(component[a]), []).append((a, b))
@@ -305,15 +324,15 @@ def _merge_components(
     for a, b in cannot.tolist():
         if component[a] == component[b]:
             cannot_by.setdefault(int(component[a]), []).append((a, b))
-    for key, members in node_groups.items():
-        comp = int(str(key))
-        merger = _Merger(list(members), groups, settings)
-        frame = edges_by.get(comp)
-        if frame is not None:
-            for a, b, p in zip(
-                frame["a"].tolist(), frame["b"].tolist(), frame["p"].tolist(), strict=True
-            ):
-                merger.add_pair(a, b, p)
+    for position, key in enumerate(hard.tolist()):
+        comp = int(key)
+        members = nodes[node_starts[position] : node_ends[position]].tolist()
+        merger = _Merger(members, groups, settings)
+        span = slice(int(edge_starts[position]), int(edge_ends[position]))
+        for a, b, p in zip(
+            edge_a[span].tolist(), edge_b[span].tolist(), edge_p[span].tolist(), strict=True
+        ):
+            merger.add_pair(a, b, p)
         for a, b in cannot_by.get(comp, []):
             merger.forbid(a, b)
         for cluster in merger.run(must_by.get(comp, [])):

@@ -14,6 +14,8 @@ that both fire on one shared name would count the same evidence twice.
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "mention_name_comparison",
     "name_comparison",
     "place_comparison",
+    "settings_for_dialect",
     "sex_comparison",
     "value_comparison",
     "victim_comparisons",
@@ -66,6 +69,36 @@ def _functions(dialect: str) -> dict[str, str]:
         raise ValueError(
             f"unknown SQL dialect {dialect!r}; use one of {sorted(FUNCTIONS)}"
         ) from None
+
+
+def settings_for_dialect(settings: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A copy of Splink settings (trained or not) with their SQL in another dialect.
+
+    A model trained on one engine scores on the other with its parameters untouched:
+    only the names of the functions of :data:`FUNCTIONS` change in each level's
+    condition, and the ``sql_dialect`` tags of the settings and blocking rules.
+    """
+    target = _functions(dialect)
+    renames = {
+        name: target[role]
+        for source, functions in FUNCTIONS.items()
+        if source != dialect
+        for role, name in functions.items()
+        if name != target[role]
+    }
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, renames)) + r")\s*\(")
+    out = copy.deepcopy(settings)
+    if "sql_dialect" in out:
+        out["sql_dialect"] = dialect
+    for comparison in out.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = pattern.sub(
+                lambda m: f"{renames[m.group(1)]}(", level["sql_condition"]
+            )
+    for rule in out.get("blocking_rules_to_generate_predictions", []):
+        if isinstance(rule, dict) and "sql_dialect" in rule:
+            rule["sql_dialect"] = dialect
+    return out
 
 
 def date_comparison() -> dict[str, Any]:

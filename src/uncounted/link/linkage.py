@@ -319,7 +319,9 @@ def link_mentions(
         ``mention_id, victim_id``; the trained victim model; the scored pairs.
     """
     settings = settings or LinkSettings()
-    features = report_features(reports)
+    # Only the reports that mention someone matter here (a fraction of them at scale).
+    mentioned = reports["report_id"].astype(str).isin(set(mentions["report_id"].astype(str)))
+    features = report_features(reports[mentioned.to_numpy()].reset_index(drop=True))
     events = report_event.set_index("report_id")["event_id"].astype(str)
     known = events.reindex(features["unique_id"].to_numpy())
     codes = pd.factorize(known.fillna(features["unique_id"]).to_numpy())[0].astype(np.int64)

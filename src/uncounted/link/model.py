@@ -251,6 +251,8 @@ def train_model(
         log = {**log, "method": "em+labels", "labelled_matches": len(matched)}
     else:
         trained = linker.misc.save_model_to_json()
+    if backend == "duckdb":
+        linker._db_api._con.close()  # its buffers go back now, not at collection
     if len(sample) < len(features):
         scale = (len(sample) - 1) / (len(features) - 1)
         prior = float(trained["probability_two_random_records_match"])
@@ -406,7 +408,21 @@ def score_pairs(
     )
     if backend == "duckdb":
         return _fetch_pairs(linker, predicted.physical_name, model)
-    return _tidy_pairs(predicted.as_pandas_dataframe(), model)
+    return _tidy_pairs(_spark_pairs(predicted.as_spark_dataframe(), model), model)
+
+
+def _spark_pairs(frame: Any, model: TrainedModel) -> pd.DataFrame:
+    """The scored pairs from Spark: only the columns kept, through Arrow (as from DuckDB)."""
+    names = [c["output_column_name"] for c in model.settings["comparisons"]]
+    columns = [
+        "CAST(unique_id_l AS STRING) AS unique_id_l",
+        "CAST(unique_id_r AS STRING) AS unique_id_r",
+        "CAST(match_weight AS DOUBLE) AS match_weight",
+        "CAST(match_probability AS DOUBLE) AS match_probability",
+        *(f"CAST(mw_{name} AS DOUBLE) AS mw_{name}" for name in names),
+    ]
+    out: pd.DataFrame = frame.selectExpr(*columns).toArrow().to_pandas()
+    return out
 
 
 def _fetch_pairs(linker: Any, table: str, model: TrainedModel) -> pd.DataFrame:
@@ -424,7 +440,12 @@ def _fetch_pairs(linker: Any, table: str, model: TrainedModel) -> pd.DataFrame:
         "match_weight::DOUBLE AS match_weight, match_probability::DOUBLE AS match_probability, "
         f"{weights} FROM {table}) ORDER BY id_l, id_r"
     )
-    arrow = linker._db_api._execute_sql_against_backend(sql).to_arrow_table()
+    api = linker._db_api
+    arrow = api._execute_sql_against_backend(sql).to_arrow_table()
+    # The connection is this call's own: closing it now hands DuckDB's buffers back
+    # before the caller builds on the pairs (a third of the peak memory at 100,000
+    # mentions), instead of whenever the linker is collected.
+    api._con.close()
     # Ids stay Arrow strings in pandas: a million pairs as Python strings cost ~150 MB.
     out: pd.DataFrame = arrow.to_pandas(types_mapper=_arrow_strings)
     return out.reset_index(drop=True)

@@ -324,7 +324,10 @@ def mention_features(
     if not known.all():
         missing = sorted(set(report_ids[~known]))[:5]
         raise ValueError(f"mentions name reports that are not given: {missing}")
-    rows = report_table.loc[report_ids]
+    # Only what a mention takes from its report: a copy of every report column per
+    # mention would be gigabytes at a million mentions.
+    needed = ["source_id", "county", "province", "date_start", "date_end"]
+    rows = report_table[needed].loc[report_ids]
     middle = (rows["date_start"].astype("float64") + rows["date_end"].astype("float64")) / 2
     year = 1970 + np.floor(middle.to_numpy() / 365.2425)
     age_low, age_high = (a.astype(float) for a in _fields(_text(mentions, "age_as_told"), _age_row))
