@@ -9,13 +9,20 @@ relative to ``N``, the fits that failed and those that raised a statistical warn
 ``assumed`` says whether the method's model is true in that scenario (decided from the
 model, before looking at the results); ``check`` flags coverage under 90 % where it is.
 
-Shortened settings, so that the whole study runs in about 12 minutes on 2 idle cores
-(about 1,000 CPU-seconds; several times longer on a shared, loaded machine):
+Settings:
 
-* LCMCR runs one chain of 2,000 burn-in sweeps and 500 draws thinned by 10 (7,000 sweeps,
-  not the 110,000 of the package's documented example).
+* LCMCR runs one chain with the settings of the R package's documented example (K = 10,
+  burn-in 10,000, 1,000 draws thinned by 100: 110,500 sweeps with the warm-up; about 0.6 s
+  a fit on 5 lists), twice: with LCMCR's uniform prior on the capture probabilities
+  (``LCMCR``) and with the Jeffreys prior Beta(1/2, 1/2) (``LCMCR Jeffreys``). Shorter
+  chains (2,000 burn-in, 500 draws thinned by 10) gave effective sample sizes of N under
+  100 in most latent-class replicates.
 * LogLinear with BIC (exhaustive search over 1,024 models on 5 lists, ~1.5 s a fit) runs on
   the first ``--bic-replicates`` replicates only (default 50); the table says so.
+
+The whole study takes about 2,500 CPU-seconds (about 22 minutes on 2 idle cores; longer on a
+shared, loaded machine). ``--methods`` runs a subset (e.g. ``--methods LCMCR,"LCMCR
+Jeffreys"``).
 
 Run: ``python benchmarks/estimator_study.py [--replicates 200] [--out study.csv]``.
 Not part of ``make bench`` (it takes minutes); the fast slice is
@@ -54,7 +61,9 @@ from uncounted.estimate import (
 )
 from uncounted.simulate.populations import SCENARIOS, draw_population
 
-LCMCR_K, LCMCR_BURNIN, LCMCR_SAMPLES, LCMCR_THIN = 10, 2_000, 500, 10
+LCMCR_K, LCMCR_BURNIN, LCMCR_SAMPLES, LCMCR_THIN = 10, 10_000, 1_000, 100
+# The Jeffreys prior on each capture probability, against LCMCR's uniform Beta(1, 1).
+JEFFREYS = 0.5
 LCMCR_SETTINGS = {
     "K": LCMCR_K,
     "burnin": LCMCR_BURNIN,
@@ -75,6 +84,7 @@ METHODS = [
     *(f"ClosedP {m}" for m in CLOSEDP_MODELS),
     "DGA",
     "LCMCR",
+    "LCMCR Jeffreys",
     *UNSEEN,
 ]
 
@@ -92,8 +102,25 @@ ASSUMED: dict[str, set[str]] = {
     "ClosedP Mth Chao (LB)": _ALIKE,
     "DGA": _ALIKE | {"dependence"},
     "LCMCR": _ALIKE | {"heterogeneity", "eight_lists"},
+    "LCMCR Jeffreys": _ALIKE | {"heterogeneity", "eight_lists"},
     **{name: _ALIKE for name in UNSEEN},
 }
+
+
+def _lcmcr(h: CaptureHistories, seed: int, prior: float) -> Callable[[], Estimate]:
+    def fit() -> Estimate:
+        model = LCMCR(
+            K=LCMCR_K,
+            burnin=LCMCR_BURNIN,
+            samples=LCMCR_SAMPLES,
+            thin=LCMCR_THIN,
+            a_lambda=prior,
+            b_lambda=prior,
+            seed=seed,
+        )
+        return model.fit(h).estimate_
+
+    return fit
 
 
 def _fits(h: CaptureHistories, seed: int, with_bic: bool) -> dict[str, Callable[[], Estimate]]:
@@ -104,11 +131,8 @@ def _fits(h: CaptureHistories, seed: int, with_bic: bool) -> dict[str, Callable[
         fits["LogLinear BIC"] = lambda: LogLinear(criterion="bic").fit(h).estimate_
     if h.k <= 5:
         fits["DGA"] = lambda: DGA().fit(h).estimate_
-    fits["LCMCR"] = lambda: (
-        LCMCR(K=LCMCR_K, burnin=LCMCR_BURNIN, samples=LCMCR_SAMPLES, thin=LCMCR_THIN, seed=seed)
-        .fit(h)
-        .estimate_
-    )
+    fits["LCMCR"] = _lcmcr(h, seed, 1.0)
+    fits["LCMCR Jeffreys"] = _lcmcr(h, seed, JEFFREYS)
     incidence = IncidenceFrequencies.from_histories(h)
     for name, cls in UNSEEN.items():
         fits[name] = _unseen_fit(cls, incidence)
@@ -160,12 +184,37 @@ def seed_of(scenario: str, r: int) -> int:
     return 100_000 * (list(SCENARIOS).index(scenario) + 1) + r
 
 
-def replicate(scenario: str, seed: int, with_bic: bool) -> list[dict[str, Any]]:
-    """Fit every applicable method to one population; one row per method."""
+def replicate(
+    scenario: str, seed: int, with_bic: bool, methods: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
+    """Fit every applicable method (or those in ``methods``) to one population; one row
+    per method."""
     pop = draw_population(scenario, seed)
     h = CaptureHistories.from_frame(pop.histories)
     rows: list[dict[str, Any]] = []
-    closedp = _row(scenario, "ClosedP", seed, pop.true_n)
+    if methods is None or methods & {f"ClosedP {m}" for m in CLOSEDP_MODELS}:
+        rows = [
+            r
+            for r in _closedp_rows(h, scenario, seed, pop.true_n)
+            if methods is None or r["method"] in methods
+        ]
+    for method, fit_one in _fits(h, seed, with_bic).items():
+        if methods is not None and method not in methods:
+            continue
+        row = _row(scenario, method, seed, pop.true_n)
+        done = _run(fit_one, row)
+        if done:
+            est = done[0][0]
+            row.update(point=est.point, lower=est.lower, upper=est.upper)
+        rows.append(row)
+    return rows
+
+
+def _closedp_rows(
+    h: CaptureHistories, scenario: str, seed: int, true_n: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    closedp = _row(scenario, "ClosedP", seed, true_n)
     done = _run(lambda: ClosedP().fit(h).estimates_, closedp)
     by_model = {e.settings.get("model"): e for e, _ in done or []}
     for model in CLOSEDP_MODELS:
@@ -178,13 +227,6 @@ def replicate(scenario: str, seed: int, with_bic: bool) -> list[dict[str, Any]]:
             row.update(point=fit.point, lower=fit.lower, upper=fit.upper)
             # ClosedP warns about every model at once: count only this model's caveat.
             row["warned"] = bool(fit.warnings)
-        rows.append(row)
-    for method, fit_one in _fits(h, seed, with_bic).items():
-        row = _row(scenario, method, seed, pop.true_n)
-        done = _run(fit_one, row)
-        if done:
-            est = done[0][0]
-            row.update(point=est.point, lower=est.lower, upper=est.upper)
         rows.append(row)
     return rows
 
@@ -251,6 +293,7 @@ def main() -> int:
     parser.add_argument("--bic-replicates", type=int, default=50)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--methods", default=None, help="comma-separated subset of methods")
     parser.add_argument("--out", default="estimator_study.csv", help="summary CSV path")
     parser.add_argument("--raw", default=None, help="CSV of every fit, appended as they finish")
     parser.add_argument("--summarise", default=None, help="only tabulate this raw CSV")
@@ -259,10 +302,13 @@ def main() -> int:
         report(pd.read_csv(args.summarise), args.out)
         return 0
     scenarios = [s for s in args.scenarios.split(",") if s]
+    methods = frozenset(m for m in args.methods.split(",") if m) if args.methods else None
+    if methods is not None and not methods <= set(METHODS):
+        parser.error(f"unknown methods {sorted(methods - set(METHODS))}; choose from {METHODS}")
     # Replicate-major order, so that a study cut short (--raw keeps every finished fit;
     # --summarise RAW tabulates it) is balanced across scenarios and methods.
     tasks = [
-        (s, seed_of(s, r), r < args.bic_replicates)
+        (s, seed_of(s, r), r < args.bic_replicates, methods)
         for r in range(args.replicates)
         for s in SCENARIOS
         if s in scenarios

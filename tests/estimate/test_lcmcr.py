@@ -116,15 +116,23 @@ def test_class_totals_equal_captures_times_splits(k: int, n_classes: int, seed: 
     rows = len(tree.counts)
     split = np.zeros((rows, n_classes), dtype=np.int64)
     split[tree.rows] = rng.integers(0, 50, size=(len(cells), n_classes))
+    # Some classes receive nobody, as most do in the sampler; only the others are marked
+    # as used and summed.
+    split[:, rng.random(n_classes) < 0.5] = 0
+    used = split.any(axis=0)
     expected_class = split.sum(axis=0)
     expected_captured = patterns.T.astype(np.int64) @ split[tree.rows]
-    n_class = np.zeros(n_classes, dtype=np.int64)
-    n_captured = np.zeros((k, n_classes), dtype=np.int64)
-    kernel._class_totals(tree.parent, tree.last, tree.counts, split, n_class, n_captured)
+    n_class = np.full(n_classes, -1, dtype=np.int64)
+    n_captured = np.full((k, n_classes), -1, dtype=np.int64)
+    active = np.empty(n_classes, dtype=np.int64)
+    kernel._class_totals(
+        tree.parent, tree.last, tree.counts, split, used, active, n_class, n_captured
+    )
     np.testing.assert_array_equal(n_class, expected_class)
     np.testing.assert_array_equal(n_captured, expected_captured)
-    # Rows added only as parents are left at 0 for the next sweep.
+    # Rows added only as parents are left at 0 for the next sweep, and so is `used`.
     assert not split[tree.counts == 0].any()
+    assert not used.any()
 
 
 def _chi_square_p(draws: np.ndarray, pmf: np.ndarray) -> float:
@@ -160,14 +168,17 @@ def test_pattern_splits_are_multinomial(count: int) -> None:
     rng = new_state(np.random.SeedSequence(count))
     cum = np.empty(n_classes)
     draws = np.empty(8 * ((count + 7) // 8) + 8, dtype=np.int32)
+    used = np.zeros(n_classes, dtype=np.bool_)
     if count <= BY_UNIFORMS_MAX:
-        kernel._split_by_uniforms(rng, counts, rows, prob, order, cum, draws, split)
+        kernel._split_by_uniforms(rng, counts, rows, prob, order, cum, draws, split, used)
     else:
         suffix = np.empty((reps, n_classes))
         left = np.zeros(reps, dtype=np.int64)
-        kernel._split_by_binomials(rng, counts, rows, prob, order, suffix, left, split)
+        kernel._split_by_binomials(rng, counts, rows, prob, order, suffix, left, split, used)
     assert (split.sum(axis=1) == count).all()
     assert not split[:, 5].any()  # a class of weight 0 gets nobody
+    # Exactly the classes that received someone are marked for the class totals.
+    np.testing.assert_array_equal(used, split.any(axis=0))
     # Fixed seeds; a p-value below 1e-4 for a correct sampler is a 1-in-10,000 event per
     # class, while a biased split (such as a tail class under- or over-filled by a few
     # per cent) fails at this sample size.
@@ -198,13 +209,36 @@ def test_uniform_splits_are_exact_below_the_16_bit_grid() -> None:
     split = np.zeros((reps, len(weights)), dtype=np.int64)
     rng = new_state(np.random.SeedSequence(99))
     draws = np.empty(8 * ((count + 7) // 8) + 8, dtype=np.int32)
-    kernel._split_by_uniforms(rng, counts, rows, prob, order, np.empty(4), draws, split)
+    used = np.zeros(len(weights), dtype=np.bool_)
+    kernel._split_by_uniforms(rng, counts, rows, prob, order, np.empty(4), draws, split, used)
     assert (split.sum(axis=1) == count).all()
     totals = split.sum(axis=0)
     expected = reps * count * p
     # Poisson-like counts: within 5 standard deviations (the tiny class expects 44).
     assert np.all(np.abs(totals - expected) < 5 * np.sqrt(expected * (1 - p))), (totals, expected)
     assert totals[1] > 0
+
+
+@pytest.mark.parametrize("alpha", [0.3, 0.7, 3.0])
+def test_stick_breaking_draws_follow_their_beta_laws(alpha: float) -> None:
+    # V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l). Classes 0 and 2 are empty (drawn by
+    # inversion), class 1 is not (two gammas); class 0 has later members, class 2 none.
+    # (Much smaller alpha puts so many sticks within 1e-16 of 1 that recovering them
+    # from the weights, as this test does, rounds them.)
+    sizes = np.array([0, 7, 0, 0], dtype=np.int64)
+    rng = new_state(np.random.SeedSequence(int(alpha * 100)))
+    log_pi = np.empty(4)
+    pi = np.empty(4)
+    reps = 20_000
+    sticks = np.empty((reps, 3))
+    for i in range(reps):
+        kernel._update_weights(rng, sizes, np.zeros(4, dtype=np.int64), alpha, log_pi, pi)
+        rest = 1.0 - np.concatenate([[0.0], np.cumsum(pi[:2])])
+        sticks[i] = pi[:3] / rest
+    laws = [stats.beta(1, alpha + 7), stats.beta(8, alpha), stats.beta(1, alpha)]
+    for k, law in enumerate(laws):
+        assert stats.kstest(sticks[:, k], law.cdf).pvalue > 1e-4, k
+    assert np.allclose(np.exp(log_pi), pi)
 
 
 @pytest.mark.parametrize("k_lists", [12, 40])

@@ -48,6 +48,7 @@ __all__ = ["initialise", "relabel_by_weight", "run_sweeps"]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
+B1 = npt.NDArray[np.bool_]
 
 # LCMCR redraws n0 while it exceeds this multiple of n; a cap on retries keeps a
 # degenerate state (pi0 ~ 1) from looping forever.
@@ -261,8 +262,10 @@ def _split_by_uniforms(
     cum: F64,
     draws: I32,
     split: I64,
+    used: B1,
 ) -> None:
-    """Multinomial splits of the patterns in ``small`` (few individuals each).
+    """Multinomial splits of the patterns in ``small`` (few individuals each); marks in
+    ``used`` the classes that receive anyone.
 
     Each individual is a uniform ``U`` on (0, 1); the number in the first ``i + 1``
     classes (in ``order``) is the number of uniforms below the ``i``-th cumulative
@@ -308,7 +311,11 @@ def _split_by_uniforms(
             if at_most != below:
                 tied = True
                 break
-            split[m, order[i]] = below - below_prev
+            if below != below_prev:
+                split[m, order[i]] = below - below_prev
+                used[order[i]] = True
+            else:
+                split[m, order[i]] = 0
             below_prev = int(below)
             if below == n:
                 for rest in range(i + 1, n_classes):
@@ -319,8 +326,13 @@ def _split_by_uniforms(
             for i in range(n_classes):
                 cum[i] = 65536.0 if cum[i] >= acc else cum[i] * scale
             _split_ties(rng, n, draws, cum, order, m, split)
+            for i in range(n_classes):
+                if split[m, i] > 0:
+                    used[i] = True
         elif not done:
             split[m, order[n_classes - 1]] = n - below_prev
+            if n > below_prev:
+                used[order[n_classes - 1]] = True
 
 
 @jit
@@ -356,8 +368,10 @@ def _split_by_binomials(
     suffix: F64,
     left: I64,
     split: I64,
+    used: B1,
 ) -> None:
-    """Multinomial splits of the patterns in ``large`` by conditional binomials.
+    """Multinomial splits of the patterns in ``large`` by conditional binomials; marks in
+    ``used`` the classes that receive anyone.
 
     Classes are visited in ``order`` (decreasing weight) and a pattern is done once nobody
     is left. The loop over patterns is inside the loop over classes so that consecutive
@@ -387,11 +401,20 @@ def _split_by_binomials(
                 c = binomial(rng, n, prob[m, k] / suffix[m, i])
             split[m, k] = c
             left[m] = n - c
+            if c > 0:
+                used[k] = True
 
 
 @jit
 def _class_totals(
-    parent: I64, last: I64, counts: I64, split: I64, n_class: I64, n_captured: I64
+    parent: I64,
+    last: I64,
+    counts: I64,
+    split: I64,
+    used: B1,
+    active: I64,
+    n_class: I64,
+    n_captured: I64,
 ) -> None:
     """Class sizes ``n_class[k]`` and captures ``n_captured[j, k]`` from the splits.
 
@@ -399,28 +422,35 @@ def _class_totals(
     list is ``j``; so ``n_captured[j]`` is the sum, over rows with ``last == j``, of the
     splits of the row and all its descendants. The sums accumulate in ``split`` itself,
     leaves first (rows come parents first); rows of unobserved patterns are reset to 0
-    after use, the others are overwritten by the next sweep.
+    after use, the others are overwritten by the next sweep. Only the classes marked in
+    ``used`` (those that received anyone; usually a few of the K) are summed: the others'
+    columns are 0. ``used`` is cleared for the next sweep.
     """
     n_rows, n_classes = split.shape
+    n_active = 0
     for k in range(n_classes):
         n_class[k] = 0
+        if used[k]:
+            active[n_active] = k
+            n_active += 1
+            used[k] = False
     for j in range(n_captured.shape[0]):
         for k in range(n_classes):
             n_captured[j, k] = 0
     for m in range(n_rows - 1, -1, -1):
         up = parent[m]
         j = last[m]
-        for k in range(n_classes):
-            n_captured[j, k] += split[m, k]
-        if up >= 0:
-            for k in range(n_classes):
-                split[up, k] += split[m, k]
-        else:
-            for k in range(n_classes):
-                n_class[k] += split[m, k]
+        for a in range(n_active):
+            k = active[a]
+            value = split[m, k]
+            n_captured[j, k] += value
+            if up >= 0:
+                split[up, k] += value
+            else:
+                n_class[k] += value
         if counts[m] == 0:
-            for k in range(n_classes):
-                split[m, k] = 0
+            for a in range(n_active):
+                split[m, active[a]] = 0
 
 
 @jit
@@ -446,6 +476,15 @@ def _update_lambda(
                 u = uniform(rng)
                 r[j, k] = u / (1.0 - u)
                 q[j, k] = 1.0 - u
+            continue
+        if uniform_prior:
+            # Shapes of at least 1: neither gamma can underflow.
+            for j in range(n_lists):
+                a = n_captured[j, k]
+                ga = gamma_draw(rng, 1.0 + a)
+                gb = gamma_draw(rng, 1.0 + (size - a))
+                r[j, k] = ga / gb
+                q[j, k] = gb / (ga + gb)
             continue
         for j in range(n_lists):
             a = n_captured[j, k]
@@ -487,7 +526,13 @@ def _update_weights(
         size = n_class[k] + count0[k]
         remaining -= size
         b = alpha + remaining
-        if b >= 1.0:
+        if size == 0:
+            # Beta(1, b) by inversion, V = 1 - U^(1/b): one uniform and no gamma for the
+            # empty classes, which are most of them. log(1 - V) = log(U) / b cannot
+            # underflow; log V = log(-expm1(log(U) / b)) keeps its precision near V = 0.
+            log_1mv = math.log(uniform(rng)) / b
+            log_v = math.log(-math.expm1(log_1mv))
+        elif b >= 1.0:
             # Both gammas are safely representable: V = Ga / (Ga + Gb) on the natural
             # scale, three logarithms instead of five.
             ga = gamma_draw(rng, 1.0 + size)
@@ -660,6 +705,8 @@ def run_sweeps(
         most = max(most, counts[small[t]])
     draws = np.empty(8 * ((most + 7) // 8) + 8, dtype=np.int32)
     order = np.empty(n_classes, dtype=np.int64)
+    used = np.zeros(n_classes, dtype=np.bool_)
+    active = np.empty(n_classes, dtype=np.int64)
     v = np.empty(n_classes)
     w = np.empty(n_classes)
     retries = 0
@@ -671,9 +718,9 @@ def run_sweeps(
             _pattern_probs_all_logs(parent, last, log_pi, r, q, log_prob, prob, total)
         else:
             _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
-        _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split)
-        _split_by_binomials(rng, counts, large, prob, order, suffix, left, split)
-        _class_totals(parent, last, counts, split, n_class, n_captured)
+        _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split, used)
+        _split_by_binomials(rng, counts, large, prob, order, suffix, left, split, used)
+        _class_totals(parent, last, counts, split, used, active, n_class, n_captured)
         _update_lambda(rng, n_class, count0, n_captured, r, q, a_lambda, b_lambda)
         occupied = _update_weights(rng, n_class, count0, alpha, log_pi, pi)
         pi0 = _class_weights(log_pi, pi, q, v, w)
