@@ -20,9 +20,9 @@ Settings:
 * LogLinear with BIC (exhaustive search over 1,024 models on 5 lists, ~1.5 s a fit) runs on
   the first ``--bic-replicates`` replicates only (default 50); the table says so.
 
-The whole study takes about 2,500 CPU-seconds (about 22 minutes on 2 idle cores; longer on a
-shared, loaded machine). ``--methods`` runs a subset (e.g. ``--methods LCMCR,"LCMCR
-Jeffreys"``).
+The whole study takes about 3,400 CPU-seconds (about 30 minutes on 2 idle cores; the two
+LCMCR variants are 2,400 of them, 0.3-2.7 s a fit; much longer on a shared, loaded
+machine). ``--methods`` runs a subset (e.g. ``--methods LCMCR,"LCMCR Jeffreys"``).
 
 Run: ``python benchmarks/estimator_study.py [--replicates 200] [--out study.csv]``.
 Not part of ``make bench`` (it takes minutes); the fast slice is
