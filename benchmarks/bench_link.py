@@ -5,8 +5,8 @@ Figures (targets in brackets):
 - events, default world (seed 1, scale 1), no labels: pairwise and B-cubed F1 [>= 0.90],
   predicted events against true events [within 10 %], blocking recall and candidate
   pairs per report [< ~50];
-- events with 200 simulated reviewer decisions (the first 200 pairs of the review queue,
-  decided from the truth) [pairwise F1 >= 0.95];
+- events with 200 simulated reviewer decisions (the first 200 questions of the event
+  review queue, decided from the truth) [pairwise F1 >= 0.95];
 - victims at the default threshold: pairwise precision [>= 0.98] and recall [>= 0.85],
   on all mentions and on named mentions only;
 - ceilings: what the reports allow at best (:func:`ceilings`): events refined once
@@ -44,7 +44,6 @@ def _text(frame: pd.DataFrame) -> pd.DataFrame:
 def accuracy(seed: int) -> dict[str, Any]:
     from uncounted.link.evaluate import score_clustering
     from uncounted.link.linkage import LinkSettings, evaluate_blocking, link_records
-    from uncounted.link.review import review_queue
     from uncounted.simulate import simulate_world
 
     world = simulate_world(seed)
@@ -79,7 +78,8 @@ def accuracy(seed: int) -> dict[str, Any]:
 
     out["ceilings"] = ceilings(world, reports, mentions, result)
 
-    queue = review_queue(result.event_pairs, limit=DECISIONS)
+    # The questions the linker puts first: does this report belong to that other event?
+    queue = result.event_review.head(DECISIONS)
     same = (
         true_event.reindex(queue["id_l"]).to_numpy() == true_event.reindex(queue["id_r"]).to_numpy()
     )

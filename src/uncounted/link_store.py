@@ -111,6 +111,11 @@ def _review_queue(result: LinkResult) -> list[dict[str, Any]]:
     queues = []
     for kind, pairs in (("reports", result.event_pairs), ("mentions", result.victim_pairs)):
         queue = review_queue(pairs, limit=REVIEW_KEEP)
+        if kind == "reports" and len(result.event_review) > 0:
+            # Reports that may belong to another event come first (the questions that
+            # change the events most), then the pairs nearest even odds.
+            queue = pd.concat([result.event_review, queue], ignore_index=True)
+            queue = queue.drop_duplicates(["id_l", "id_r"]).head(REVIEW_KEEP)
         queue.insert(0, "kind", kind)
         queues.append(queue)
     merged = pd.concat(queues, ignore_index=True)

@@ -135,3 +135,83 @@ def test_a_cannot_link_keeps_two_reports_apart() -> None:
         RefineSettings(min_weight=0.0),
     )  # fmt: skip
     assert free[3] == free[1]
+
+
+def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
+    from uncounted.link.refine import alternatives
+
+    # Two events: R0-R2 in county a (R2 tells county b: it may belong to the other),
+    # R3-R4 in county b.
+    features = _features(
+        [
+            _report("R0", "S0"),
+            _report("R1", "S1"),
+            _report("R2", "S2", county="KP-01-b", method="hanging"),
+            _report("R3", "S3", county="KP-01-b", method="hanging", date_start=DAY + 9),
+            _report("R4", "S4", county="KP-01-b", method="hanging", date_start=DAY + 9),
+        ]
+    )
+    candidates = pd.DataFrame({"id_l": ["R0", "R2", "R2", "R0"], "id_r": ["R1", "R3", "R0", "R4"]})
+    labels = np.array([0, 0, 0, 1, 1])
+    table = alternatives(
+        features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1)
+    ).set_index("report")
+    # R2 against its own (R0, R1: county and method differ) and against R3-R4's event
+    # (county and method agree, the date differs): the other event fits it better.
+    assert table.loc[2, "event"] == 0 and table.loc[2, "alternative"] == 1
+    assert table.loc[2, "alternative_score"] > table.loc[2, "score"]
+    # R0 fits its own event better than any other; R1 has no other event to go to.
+    assert table.loc[0, "score"] > table.loc[0, "alternative_score"]
+    assert 1 not in table.index
+
+
+def test_the_event_review_queue_asks_the_most_valuable_question_first() -> None:
+    from uncounted.link.review import event_review_queue
+
+    ids = np.array([f"R{i}" for i in range(8)], dtype=object)
+    labels = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+    typical = np.array([0.9, 0.5, 0.5, 0.5, 0.4, 0.8, 0.7, 0.6])
+    options = pd.DataFrame(
+        {
+            "report": [1, 4, 6],
+            "event": [0, 1, 2],
+            "score": [5.0, 0.5, 0.0],
+            # R1 fits its own event by far; R4 nearly as well the big event 0; R6 better
+            # event 1, but 1 and 2 are small.
+            "alternative": [1, 0, 1],
+            "alternative_score": [-5.0, 0.0, 1.0],
+        }
+    )
+
+    def score(pairs: pd.DataFrame) -> pd.DataFrame:
+        return pairs.assign(match_probability=0.5, match_weight=0.0, mw_date=1.0, mw_place=-1.0)
+
+    queue = event_review_queue(options, ids, labels, typical, score)
+    # Each report is asked against the most typical report of its alternative event.
+    pairs = list(zip(queue["id_l"], queue["id_r"], strict=True))
+    assert pairs == [("R0", "R4"), ("R5", "R6"), ("R1", "R5")]
+    assert {"mw_date", "mw_place"} <= set(queue.columns)
+    decided = pd.DataFrame({"left_id": ["R4"], "right_id": ["R0"]})
+    again = event_review_queue(options, ids, labels, typical, score, decided=decided, limit=1)
+    assert list(zip(again["id_l"], again["id_r"], strict=True)) == [("R5", "R6")]
+
+
+def test_the_event_review_queue_keeps_only_uncertain_pairs() -> None:
+    from uncounted.link.review import event_review_queue
+
+    options = pd.DataFrame(
+        {
+            "report": [0],
+            "event": [0],
+            "score": [0.0],
+            "alternative": [1],
+            "alternative_score": [0.0],
+        }
+    )
+
+    def sure(pairs: pd.DataFrame) -> pd.DataFrame:
+        return pairs.assign(match_probability=0.99, match_weight=7.0)
+
+    ids = np.array(["R0", "R1", "R2"], dtype=object)
+    queue = event_review_queue(options, ids, np.array([0, 0, 1]), np.ones(3), sure)
+    assert len(queue) == 0

@@ -63,7 +63,8 @@ def review_list(
         if (row["kind"], min(row["id_l"], row["id_r"]), max(row["id_l"], row["id_r"]))
         not in decided
     ]
-    queue.sort(key=lambda row: abs(float(row["match_probability"]) - 0.5))
+    # The run saved its queue most valuable first: reports that may belong to another
+    # event, then the pairs nearest even odds.
     shown = queue[:limit]
     if as_json:
         typer.echo(json.dumps({"run": str(run.run_id), "pairs": shown}, indent=2, default=str))

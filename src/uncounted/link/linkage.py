@@ -30,8 +30,9 @@ from uncounted.link.cluster import ClusterSettings, cluster_pairs
 from uncounted.link.constraints import Constraints, constraints_from_decisions
 from uncounted.link.model import TrainedModel, TrainingSettings, score_pairs, train_model
 from uncounted.link.prepare import mention_features, report_features
-from uncounted.link.refine import RefineSettings, refine_clusters
+from uncounted.link.refine import RefineSettings, alternatives, refine_clusters
 from uncounted.link.replicates import sampled_pairs
+from uncounted.link.review import event_review_queue
 from uncounted.link.single_victim import join_single_victim_events, report_fit
 
 __all__ = ["LinkResult", "LinkSettings", "Replicate", "link_mentions", "link_records"]
@@ -109,6 +110,10 @@ class LinkResult:
         The trained models (None when there was nothing to train on).
     event_pairs, victim_pairs : DataFrame
         Scored candidate pairs with their evidence (``mw_*`` columns).
+    event_review : DataFrame
+        Questions for a reviewer, most valuable first: a report and the most typical
+        report of the other event it may belong to, scored like ``event_pairs``
+        (:func:`uncounted.link.review.event_review_queue`).
     replicates : list of Replicate
     diagnostics : dict
         Sizes, candidate pairs per record, numbers of constraints.
@@ -124,6 +129,7 @@ class LinkResult:
     replicates: list[Replicate]
     diagnostics: dict[str, Any]
     settings: LinkSettings
+    event_review: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def model_json(self) -> dict[str, Any]:
         """The trained models, settings and diagnostics as one JSON-ready dictionary."""
@@ -215,6 +221,22 @@ class _EventLinker:
     def _score(self, frame: pd.DataFrame, request: pd.DataFrame) -> pd.DataFrame:
         return score_pairs(self.model, frame, backend=self.settings.backend, pairs=request)
 
+    def review(self, labels: IntArray) -> pd.DataFrame:
+        """Reports that may belong to another event, as questions for a reviewer."""
+        ids = self.features["unique_id"].astype(str).to_numpy()
+        options = alternatives(
+            self.features, labels, self.pairs, self._score, self.settings.refine, fixed=self.fixed
+        )
+        typical = report_fit(ids.tolist(), labels, self.pairs)
+        return event_review_queue(
+            options,
+            ids,
+            labels,
+            typical,
+            lambda pairs: self._score(self.features, pairs),
+            decided=self.constraints.labels(),
+        )
+
 
 def link_records(
     reports: pd.DataFrame,
@@ -249,6 +271,8 @@ def link_records(
     event_model, event_pairs, event_labels, event_linker = _link_events(
         features, report_constraints, settings, clock
     )
+    event_review = event_linker.review(event_labels) if event_linker is not None else None
+    clock.lap("event_review")
     report_event = pd.DataFrame(
         {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", event_labels, 6)}
     )
@@ -289,6 +313,7 @@ def link_records(
         replicates=replicates,
         diagnostics=diagnostics,
         settings=settings,
+        event_review=event_review if event_review is not None else pd.DataFrame(),
     )
 
 

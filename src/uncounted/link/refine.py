@@ -32,7 +32,7 @@ import pandas as pd
 
 from uncounted.link.prepare import CHARGE_BITS
 
-__all__ = ["RefineSettings", "consensus_records", "refine_clusters"]
+__all__ = ["RefineSettings", "alternatives", "consensus_records", "refine_clusters"]
 
 IntArray = npt.NDArray[np.int64]
 Scorer = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
@@ -224,10 +224,7 @@ def refine_clusters(
     ids = features["unique_id"].astype(str).to_numpy()
     n = len(ids)
     index = pd.Series(np.arange(n), index=ids)
-    left = index.reindex(candidates["id_l"].astype(str).to_numpy()).to_numpy()
-    right = index.reindex(candidates["id_r"].astype(str).to_numpy()).to_numpy()
-    ok = ~(np.isnan(left) | np.isnan(right))
-    left, right = left[ok].astype(np.int64), right[ok].astype(np.int64)
+    left, right = _candidate_positions(features, candidates)
     sources = features["source_id"].astype(str).to_numpy()
     fixed_mask = fixed if fixed is not None else np.zeros(n, dtype=bool)
     # What a cluster may hold once: each report's source, and one side of each
@@ -240,33 +237,120 @@ def refine_clusters(
                 tokens[int(position)].append(f"~no~{number}")
     labels = _renumber(labels)
     for _ in range(settings.rounds):
-        consensus = consensus_records(features, labels, settings)
-        own = _leave_one_out(features, labels, settings)
-        reports = np.concatenate([left, right])
-        clusters = np.concatenate([labels[right], labels[left]])
-        near_r, near_c = _near_clusters(features, labels, consensus, settings)
-        pairs = pd.DataFrame(
-            {"r": np.concatenate([reports, near_r]), "c": np.concatenate([clusters, near_c])}
-        ).drop_duplicates()
-        # A report's own cluster is scored without the report (below), never with it.
-        pairs = pairs[labels[pairs["r"].to_numpy()] != pairs["c"].to_numpy()]
-        pairs = pairs[~fixed_mask[pairs["r"].to_numpy()]]
-        own_reports = own["unique_id"].str.slice(len(_OWN_PREFIX)).astype(np.int64).to_numpy()
-        own_reports = own_reports[~fixed_mask[own_reports]]
-        request = pd.DataFrame(
-            {
-                "id_l": np.concatenate([ids[pairs["r"].to_numpy()], ids[own_reports]]),
-                "id_r": [f"{_CONSENSUS_PREFIX}{c}" for c in pairs["c"].tolist()]
-                + [f"{_OWN_PREFIX}{r}" for r in own_reports.tolist()],
-            }
-        )
-        frame = pd.concat([features, consensus, own], ignore_index=True)
-        scored = scorer(frame, request)
+        scored = _score_round(features, labels, left, right, scorer, settings, fixed_mask)
         new = _assign(scored, ids, labels, tokens, settings, fixed_mask)
         if np.array_equal(new, labels):
             break
         labels = new
     return labels
+
+
+def _candidate_positions(
+    features: pd.DataFrame, candidates: pd.DataFrame
+) -> tuple[IntArray, IntArray]:
+    ids = features["unique_id"].astype(str).to_numpy()
+    index = pd.Series(np.arange(len(ids)), index=ids)
+    left = index.reindex(candidates["id_l"].astype(str).to_numpy()).to_numpy()
+    right = index.reindex(candidates["id_r"].astype(str).to_numpy()).to_numpy()
+    ok = ~(np.isnan(left) | np.isnan(right))
+    return left[ok].astype(np.int64), right[ok].astype(np.int64)
+
+
+def _score_round(
+    features: pd.DataFrame,
+    labels: IntArray,
+    left: IntArray,
+    right: IntArray,
+    scorer: Scorer,
+    settings: RefineSettings,
+    fixed: npt.NDArray[np.bool_],
+) -> pd.DataFrame:
+    """Each movable report scored against its own cluster (without it) and the others
+    it may join: the clusters of its candidate pairs and, for small clusters, those
+    near it in place and time."""
+    ids = features["unique_id"].astype(str).to_numpy()
+    consensus = consensus_records(features, labels, settings)
+    own = _leave_one_out(features, labels, settings)
+    reports = np.concatenate([left, right])
+    clusters = np.concatenate([labels[right], labels[left]])
+    near_r, near_c = _near_clusters(features, labels, consensus, settings)
+    pairs = pd.DataFrame(
+        {"r": np.concatenate([reports, near_r]), "c": np.concatenate([clusters, near_c])}
+    ).drop_duplicates()
+    # A report's own cluster is scored without the report (below), never with it.
+    pairs = pairs[labels[pairs["r"].to_numpy()] != pairs["c"].to_numpy()]
+    pairs = pairs[~fixed[pairs["r"].to_numpy()]]
+    own_reports = own["unique_id"].str.slice(len(_OWN_PREFIX)).astype(np.int64).to_numpy()
+    own_reports = own_reports[~fixed[own_reports]]
+    request = pd.DataFrame(
+        {
+            "id_l": np.concatenate([ids[pairs["r"].to_numpy()], ids[own_reports]]),
+            "id_r": [f"{_CONSENSUS_PREFIX}{c}" for c in pairs["c"].tolist()]
+            + [f"{_OWN_PREFIX}{r}" for r in own_reports.tolist()],
+        }
+    )
+    frame = pd.concat([features, consensus, own], ignore_index=True)
+    return scorer(frame, request)
+
+
+def _score_table(
+    scored: pd.DataFrame, ids: npt.NDArray[np.object_], labels: IntArray, settings: RefineSettings
+) -> pd.DataFrame:
+    """``r, c, w, s``: report, cluster, match weight and weight plus the size prior."""
+    is_left_cluster = scored["id_l"].str.startswith("~")
+    cluster_ids = scored["id_l"].where(is_left_cluster, scored["id_r"])
+    report_ids = scored["id_r"].where(is_left_cluster, scored["id_l"])
+    report = pd.Series(np.arange(len(ids)), index=ids).reindex(report_ids.to_numpy()).to_numpy()
+    is_own = cluster_ids.str.startswith(_OWN_PREFIX).to_numpy()
+    number = cluster_ids.str.replace(r"^~[a-z]+~", "", regex=True).astype(np.int64).to_numpy()
+    cluster = np.where(is_own, labels[report], number)
+    # The others of a report's own cluster: one fewer than its size.
+    others = np.bincount(labels)[cluster] - is_own.astype(np.int64)
+    weight = scored["match_weight"].to_numpy(dtype=float)
+    score = weight + settings.size_weight * np.log2(np.maximum(others, 1))
+    return pd.DataFrame({"r": report, "c": cluster, "w": weight, "s": score})
+
+
+def alternatives(
+    features: pd.DataFrame,
+    labels: IntArray,
+    candidates: pd.DataFrame,
+    scorer: Scorer,
+    settings: RefineSettings | None = None,
+    *,
+    fixed: npt.NDArray[np.bool_] | None = None,
+) -> pd.DataFrame:
+    """For each report, how well it fits its own event and the best other one.
+
+    Returns
+    -------
+    DataFrame
+        ``report`` (position), ``event`` and ``score`` (its own cluster, scored without
+        it), ``alternative`` and ``alternative_score`` (the best other cluster), scores
+        being match weights plus the size prior of :func:`refine_clusters`. Reports with
+        no other cluster to go to, and ``fixed`` ones, are left out.
+    """
+    settings = settings or RefineSettings()
+    labels = np.asarray(labels, dtype=np.int64)
+    left, right = _candidate_positions(features, candidates)
+    fixed_mask = fixed if fixed is not None else np.zeros(len(labels), dtype=bool)
+    scored = _score_round(features, labels, left, right, scorer, settings, fixed_mask)
+    ids = features["unique_id"].astype(str).to_numpy()
+    table = _score_table(scored, ids, labels, settings)
+    table = table.sort_values(["s", "c"], ascending=[False, True], kind="stable")
+    current = labels[table["r"].to_numpy()] == table["c"].to_numpy()
+    own = table[current].drop_duplicates("r")[["r", "c", "s"]]
+    other = table[~current].drop_duplicates("r")[["r", "c", "s"]]
+    both = own.merge(other, on="r", suffixes=("", "_alt")).sort_values("r")
+    return pd.DataFrame(
+        {
+            "report": both["r"].to_numpy(dtype=np.int64),
+            "event": both["c"].to_numpy(dtype=np.int64),
+            "score": both["s"].to_numpy(dtype=float),
+            "alternative": both["c_alt"].to_numpy(dtype=np.int64),
+            "alternative_score": both["s_alt"].to_numpy(dtype=float),
+        }
+    )
 
 
 def _leave_one_out(
@@ -381,18 +465,7 @@ def _assign(
     fixed: npt.NDArray[np.bool_],
 ) -> IntArray:
     n = len(ids)
-    is_left_cluster = scored["id_l"].str.startswith("~")
-    cluster_ids = scored["id_l"].where(is_left_cluster, scored["id_r"])
-    report_ids = scored["id_r"].where(is_left_cluster, scored["id_l"])
-    report = pd.Series(np.arange(n), index=ids).reindex(report_ids.to_numpy()).to_numpy()
-    is_own = cluster_ids.str.startswith(_OWN_PREFIX).to_numpy()
-    number = cluster_ids.str.replace(r"^~[a-z]+~", "", regex=True).astype(np.int64).to_numpy()
-    cluster = np.where(is_own, labels[report], number)
-    # The others of a report's own cluster: one fewer than its size.
-    others = np.bincount(labels)[cluster] - is_own.astype(np.int64)
-    weight = scored["match_weight"].to_numpy(dtype=float)
-    score = weight + settings.size_weight * np.log2(np.maximum(others, 1))
-    table = pd.DataFrame({"r": report, "c": cluster, "w": weight, "s": score})
+    table = _score_table(scored, ids, labels, settings)
     best = table.sort_values("s", ascending=False, kind="stable").drop_duplicates("r")
     new = labels.copy()
     fit = np.full(n, np.inf)
