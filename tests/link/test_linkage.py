@@ -138,3 +138,24 @@ def test_a_seeded_run_gives_the_same_clusters_and_model_every_time(
     assert json.dumps(again.model_json()["victims"]) == json.dumps(linked.model_json()["victims"])
     for first, second in zip(again.replicates, linked.replicates, strict=True):
         pd.testing.assert_frame_equal(first.report_event, second.report_event)
+
+
+def test_data_a_training_rule_finds_no_pair_in_still_links(small_world_dir: Path) -> None:
+    # No report has a date the parser reads, and no two victims' names start alike:
+    # the EM rules that block on them find no pair. Linkage goes on without them and
+    # says so in the model's log.
+    reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
+    mentions = pd.read_csv(
+        small_world_dir / "victim_mentions.csv", dtype=str, keep_default_na=False
+    )
+    reports["date_as_told"] = "sometime"
+    named = mentions["name_as_told"] != ""
+    mentions.loc[named, "name_as_told"] = [f"Q{i}x{i}" for i in range(int(named.sum()))]
+    result = link_records(reports, mentions, settings=LinkSettings(seed=1))
+    assert len(result.report_event) == len(reports)
+    assert result.diagnostics["events"] >= 1
+    assert result.event_model is not None and result.victim_model is not None
+    assert result.event_model.training["em_rules_without_pairs"]
+    assert result.victim_model.training["em_rules_without_pairs"]
+    # The saved model loads back (no probability below what Splink accepts).
+    load_model(json.dumps(result.event_model.to_dict()))

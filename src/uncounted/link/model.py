@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from splink.internals.exceptions import EMTrainingException
 
 from uncounted.link.backend import Backend, database_api
 from uncounted.link.blocking import (
@@ -234,13 +235,22 @@ def train_model(
     training = linker.training
     training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
     rules = event_training_rules() if kind == "events" else victim_training_rules()
+    skipped = []
     for rule in rules:
-        training.estimate_parameters_using_expectation_maximisation(
-            rule,
-            populate_probability_two_random_records_match_from_trained_values=True,
-            max_pairs=settings.em_max_pairs,
-        )
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule,
+                populate_probability_two_random_records_match_from_trained_values=True,
+                max_pairs=settings.em_max_pairs,
+            )
+        except EMTrainingException:
+            # No pair meets the rule (no two reports with a date in one county, no two
+            # mentions whose names start alike): the comparisons it would train keep
+            # what the other rules gave them, or Splink's starting values.
+            skipped.append(rule)
     log: dict[str, Any] = {"method": "em", "em_rules": rules, "seed": settings.seed}
+    if skipped:
+        log["em_rules_without_pairs"] = skipped
     matched = _matched_labels(labels)
     if matched is not None and len(matched) > 0:
         from_em = linker.misc.save_model_to_json()
@@ -265,9 +275,15 @@ _DIGITS = 10
 """Significant digits kept of each trained probability (see :func:`_rounded`)."""
 
 
+_SMALLEST = 1e-300
+"""Splink refuses a probability below this when a model is loaded (EM can train a level
+that no pair reached down to 1e-310): it is what such a level means anyway."""
+
+
 def _round(value: float) -> float:
     if value == 0 or not math.isfinite(value):
         return value
+    value = max(value, _SMALLEST)
     return round(value, _DIGITS - 1 - math.floor(math.log10(abs(value))))
 
 
