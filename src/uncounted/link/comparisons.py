@@ -37,9 +37,13 @@ __all__ = [
 
 FUNCTIONS: dict[str, dict[str, str]] = {
     "duckdb": {"overlap": "list_has_any", "jaro_winkler": "jaro_winkler_similarity"},
-    "spark": {"overlap": "arrays_overlap", "jaro_winkler": "jaro_winkler"},
+    "spark": {"overlap": "arrays_overlap", "jaro_winkler": "uncounted_jaro_winkler"},
 }
-"""SQL function names by dialect: list overlap and Jaro-Winkler similarity."""
+"""SQL function names by dialect: list overlap and Jaro-Winkler similarity.
+
+On Spark, Jaro-Winkler is :data:`uncounted.link.backend.SPARK_JARO_WINKLER`, which
+scores as DuckDB does (Splink's own ``jaro_winkler`` does not).
+"""
 
 # Widths (days) that separate precise, seasonal and yearly dates: a month is at most 31
 # days, a season or a third of a year at most 123, a year 366.
