@@ -10,7 +10,7 @@ under ``estimates`` (each with an optional ``label``). Nothing here computes an 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count
@@ -53,8 +53,10 @@ class Headline:
 @dataclass(frozen=True)
 class YearBar:
     year: int
-    count: int
+    count: int | None
     height: float
+    reports: int = 0
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,31 @@ class ProvinceTile:
     code: str
     name_en: str
     name_ko: str
-    count: int
+    count: int | None
     x: int
     y: int
     shade: float
+    reports: int = 0
+    suppressed: bool = False
+
+
+def suppress_small_cells(
+    cells: list[YearBar] | list[ProvinceTile], k: int
+) -> list[YearBar] | list[ProvinceTile]:
+    """Cells resting on fewer than ``k`` reports, emptied (for those who may see only
+    figures): a count from one or two interviews can point at who gave them. Cells with
+    nothing stay 0. The published report applies the same rule
+    (:mod:`uncounted.report.disclosure`)."""
+    out: list[Any] = []
+    for cell in cells:
+        if 0 < cell.reports < k:
+            if isinstance(cell, YearBar):
+                out.append(replace(cell, count=None, height=0.0, suppressed=True))
+            else:
+                out.append(replace(cell, count=None, shade=0.0, suppressed=True))
+        else:
+            out.append(cell)
+    return out
 
 
 def _finite(value: Any) -> float | None:
@@ -133,15 +156,27 @@ def per_year(use_events: bool) -> tuple[str, list[YearBar]]:
     data = {r["y"]: r["n"] for r in rows}
     if not data:
         return ("events" if use_events else "reports"), []
+    told = _reports_per_year() if use_events else data
     top = max(data.values())
     years = range(min(data), max(data) + 1)
-    bars = [YearBar(y, data.get(y, 0), data.get(y, 0) / top) for y in years]
+    bars = [YearBar(y, data.get(y, 0), data.get(y, 0) / top, reports=told.get(y, 0)) for y in years]
     return ("events" if use_events else "reports"), bars
+
+
+def _reports_per_year() -> dict[int, int]:
+    rows = (
+        Report.objects.filter(event__isnull=False, event__date_start__isnull=False)
+        .annotate(y=ExtractYear("event__date_start"))
+        .values("y")
+        .annotate(n=Count("id"))
+    )
+    return {r["y"]: r["n"] for r in rows}
 
 
 def per_province(use_events: bool) -> list[ProvinceTile]:
     """Counts per first-level unit, placed on the schematic tile map."""
     data: dict[str, int]
+    told: dict[str, int]
     if use_events:
         events = (
             Event.objects.exclude(place__isnull=True)
@@ -149,15 +184,26 @@ def per_province(use_events: bool) -> list[ProvinceTile]:
             .annotate(n=Count("id"))
         )
         data = {r["place__iso_3166_2"]: r["n"] for r in events}
+        behind = (
+            Report.objects.filter(event__place__isnull=False)
+            .values("event__place__iso_3166_2")
+            .annotate(n=Count("id"))
+        )
+        told = {r["event__place__iso_3166_2"]: r["n"] for r in behind}
     else:
         reports = Report.objects.exclude(place_iso="").values("place_iso").annotate(n=Count("id"))
         data = {r["place_iso"]: r["n"] for r in reports}
+        told = data
     top = max(data.values(), default=0) or 1
     tiles = []
     for unit in gazetteer().units(Level.PROVINCE):
         x, y = TILE_POSITIONS.get(unit.code, (0, 5))
         n = data.get(unit.code, 0)
-        tiles.append(ProvinceTile(unit.code, unit.name_en, unit.name_ko, n, x, y, n / top))
+        tiles.append(
+            ProvinceTile(
+                unit.code, unit.name_en, unit.name_ko, n, x, y, n / top, told.get(unit.code, 0)
+            )
+        )
     return tiles
 
 

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from uncounted.report.settings import ReportSettings
 from uncounted.web import figures
 from uncounted.web.access import page
-from uncounted.web.roles import Capability
+from uncounted.web.roles import Capability, can
 
 # Counting by year and province reads every report: each worker keeps its counts for up
 # to this long, and recounts at once when reports or events are added or removed (the
@@ -46,6 +47,15 @@ def _aggregates() -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     key = f"uncounted-dashboard:{_data_version()}"
     aggregates: dict[str, Any] = cache.get_or_set(key, _aggregates, AGGREGATES_SECONDS) or {}
+    if not can(request.user, Capability.VIEW_TESTIMONY) and aggregates:
+        # Those who see figures only get no cell resting on fewer than k reports.
+        k = ReportSettings().min_cell
+        aggregates = {
+            **aggregates,
+            "years": figures.suppress_small_cells(aggregates["years"], k),
+            "tiles": figures.suppress_small_cells(aggregates["tiles"], k),
+            "min_cell": k,
+        }
     return render(
         request,
         "uncounted/dashboard.html",
