@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -204,3 +205,35 @@ def test_dashboard_shows_the_latest_estimate_with_its_interval(
     html = clients["viewer"].get("/").content.decode()
     assert "1382" in html and "1100" in html and "1900" in html and "95%" in html
     assert 'data-figure="reports">2<' in html
+
+
+def test_a_run_whose_server_process_died_is_marked_interrupted(
+    clients: dict[str, Any], casebook: Any
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from uncounted.store.models import Run
+    from uncounted.web.run_jobs import INTERRUPTED, PROCESS
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    here = {"host": socket.gethostname()}
+    dead = Run.objects.create(
+        kind="link", version="0", status="running",
+        results={PROCESS: {**here, "pid": int(gone.stdout)}},
+    )  # fmt: skip
+    alive = Run.objects.create(
+        kind="link", version="0", status="running", results={PROCESS: {**here, "pid": os.getpid()}}
+    )
+    elsewhere = Run.objects.create(
+        kind="link", version="0", status="running",
+        results={PROCESS: {"host": "another-host", "pid": int(gone.stdout)}},
+    )  # fmt: skip
+    assert clients["viewer"].get("/runs/").status_code == 200
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (dead.status, dead.results) == ("failed", {"error": INTERRUPTED})
+    assert alive.status == "running" and elsewhere.status == "running"

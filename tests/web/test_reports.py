@@ -271,3 +271,17 @@ def test_other_lists_filter(clients: dict[str, Any], casebook: Any) -> None:
         i.interview_id for i in client.get("/interviews/?year=2009").context["listing"].items
     ] == ["I001"]
     assert client.get("/interviews/?year=abc").status_code == 200
+
+
+def test_a_web_save_is_logged_as_the_signed_in_user(
+    clients: dict[str, Any], users: dict[str, Any], casebook: Any
+) -> None:
+    from uncounted.store.audit import flush
+    from uncounted.store.models import AuditEntry, AuditPending
+
+    clients["analyst"].post("/reports/new/", _form())
+    flush()
+    latest = AuditEntry.objects.filter(table="store.report").order_by("-seq").first()
+    assert AuditPending.objects.count() == 0
+    assert latest is not None
+    assert latest.actor == f"web:{users['analyst'].get_username()}"

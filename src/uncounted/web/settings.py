@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "uncounted.web.actor.ActorMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "uncounted.web.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

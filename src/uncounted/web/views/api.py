@@ -23,6 +23,7 @@ from uncounted.web.api_errors import error_response
 from uncounted.web.consent import cleared_events, event_withheld, run_results, withheld_count
 from uncounted.web.report_edit import ReportConflict, report_values, save_report
 from uncounted.web.roles import Capability, capabilities, role_of
+from uncounted.web.run_jobs import reap_interrupted
 from uncounted.web.serialize import event_dict, report_dict, run_dict
 
 C = Capability
@@ -198,6 +199,7 @@ def api_event(request: HttpRequest, event_id: str) -> HttpResponse:
 
 @api(C.VIEW_FIGURES)
 def api_runs(request: HttpRequest) -> HttpResponse:
+    reap_interrupted()
     qs, used = listing.filter_simple(
         Run.objects.all(), request.GET, (), kind="kind", status="status"
     )

@@ -17,7 +17,7 @@ from uncounted.web.access import page
 from uncounted.web.consent import run_results
 from uncounted.web.forms import RunForm
 from uncounted.web.roles import Capability
-from uncounted.web.run_jobs import start_run
+from uncounted.web.run_jobs import reap_interrupted, start_run
 
 C = Capability
 RUN_SORTS = {"created": ("created_at",), "kind": ("kind", "created_at")}
@@ -25,6 +25,7 @@ RUN_SORTS = {"created": ("created_at",), "kind": ("kind", "created_at")}
 
 @page(C.VIEW_FIGURES)
 def run_list(request: HttpRequest) -> HttpResponse:
+    reap_interrupted()
     qs, used = listing.filter_simple(
         Run.objects.all(), request.GET, (), kind="kind", status="status"
     )
