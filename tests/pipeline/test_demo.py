@@ -216,3 +216,33 @@ def test_rerun_of_a_missing_summary_says_so(tmp_path: Path) -> None:
     done = run_cli("rerun", str(tmp_path / "nothing.json"), "--out", str(tmp_path / "x"))
     assert done.returncode == 2
     assert "summary file not found" in done.stderr
+
+
+def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    # The demo's casebook, published on the probabilistic linker's events instead of the
+    # simulator's: as many events within 10 % (what the link benchmark measures), the
+    # linkage replicates beside the estimate, and the trained model in the provenance.
+    out = tmp_path / "linked"
+    done = run_cli(
+        "report", "--db", str(demo_dir / "casebook.sqlite3"), "--out", str(out),
+        "--linkage", "splink",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = summary_of(out)
+    truth_linked = summary_of(demo_dir / "report")
+    assert summary["settings"]["linkage"] == "splink"
+    documented = summary["n_events_documented"]
+    assert abs(documented / truth_linked["n_events_documented"] - 1) <= 0.10
+    rows = summary["linkage_sensitivity"]
+    assert [r["linkage"] for r in rows][:1] == ["linkage used"] and len(rows) >= 2
+    assert rows[0]["documented"] == documented
+    linkage = summary["provenance"]["linkage"]
+    assert linkage["method"] == "splink" and linkage["model"]["events"]
+
+
+def test_the_demo_refuses_an_unknown_linkage(tmp_path: Path) -> None:
+    done = run_cli("demo", "--out", str(tmp_path / "d"), "--linkage", "guess")
+    assert done.returncode == 2
+    assert "truth or splink" in done.stderr

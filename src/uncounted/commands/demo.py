@@ -22,6 +22,13 @@ def demo_command(
     seed: Annotated[
         int, typer.Option("--seed", help="Seed: the same world as `simulate --seed`.")
     ] = 1,
+    linkage: Annotated[
+        str,
+        typer.Option(
+            "--linkage",
+            help="truth (the simulator's events) or splink (the linker, as on real testimony).",
+        ),
+    ] = "truth",
 ) -> None:
     """Simulate the world that `uncounted simulate --seed N` writes, import it into a fresh
     SQLite casebook under OUT, link, estimate and publish OUT/report/report.html, showing
@@ -31,5 +38,5 @@ def demo_command(
     from uncounted.pipeline import run_demo
 
     console = Console(stderr=True)
-    result = run_demo(out, seed=seed, console=console)
+    result = run_demo(out, seed=seed, console=console, linkage=linkage)
     Console().print(result.table())
