@@ -36,6 +36,7 @@ def audited_models() -> list[type[models.Model]]:
         m.Collection,
         m.Source,
         m.SourceIdentity,
+        m.IdentifyingField,
         m.Interview,
         m.Report,
         m.VictimMention,

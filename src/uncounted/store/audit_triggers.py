@@ -58,10 +58,12 @@ def install(connection: Any) -> None:
     """(Re)create the audit triggers on every audited table of ``connection``."""
     from uncounted.store.audit import audited_models
 
+    present = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTION)
-        for model in audited_models():
+        # A migration installs what exists so far; a later one adds the tables it creates.
+        for model in [m for m in audited_models() if m._meta.db_table in present]:
             for sql in trigger_sql(
                 connection.vendor, model._meta.label_lower, model._meta.db_table
             ):

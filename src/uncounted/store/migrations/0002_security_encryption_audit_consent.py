@@ -128,8 +128,10 @@ def _install_audit(apps, schema_editor):
     install(schema_editor.connection)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     # Rows that exist before the log starts enter it as created by the migration.
+    present = set(schema_editor.connection.introspection.table_names())
     with schema_editor.connection.cursor() as cursor:
-        for model in audited_models():
+        # Tables of later migrations do not exist yet; those migrations log their rows.
+        for model in [m for m in audited_models() if m._meta.db_table in present]:
             cursor.execute(
                 'INSERT INTO store_auditpending ("table", row_key, at, actor) '
                 f'SELECT %s, CAST(id AS TEXT), %s, %s FROM "{model._meta.db_table}"',

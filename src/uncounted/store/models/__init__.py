@@ -6,6 +6,7 @@ from uncounted.store.models.places import Place
 from uncounted.store.models.runs import Run
 from uncounted.store.models.testimony import (
     Collection,
+    IdentifyingField,
     Interview,
     Report,
     Source,
@@ -19,6 +20,7 @@ __all__ = [
     "AuditState",
     "Collection",
     "Event",
+    "IdentifyingField",
     "Interview",
     "LinkDecision",
     "Place",

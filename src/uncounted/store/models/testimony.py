@@ -61,9 +61,33 @@ class SourceIdentity(models.Model):
     real_name = EncryptedTextField(blank=True, default="")
     contact = EncryptedTextField(blank=True, default="")
     interview_location = EncryptedTextField(blank=True, default="")
+    # Values of the fields an administrator marked as identifying (IdentifyingField), as
+    # one JSON object {key: value} encrypted as one token: see uncounted.store.identifying.
+    extra = EncryptedTextField(blank=True, default="")
 
     def __str__(self) -> str:
         return f"identity of {self.source.pseudonym}"
+
+
+class IdentifyingField(models.Model):
+    """A detail about a source that an administrator marked as identifying.
+
+    A hometown, a workplace, relatives' names, a phone number abroad: whatever a team
+    records that could point to the witness. Its values live encrypted in
+    :attr:`SourceIdentity.extra`; the definition itself (a key and labels) is not secret.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    label_en = models.CharField(max_length=128)
+    label_ko = models.CharField(max_length=128, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Interview(models.Model):
