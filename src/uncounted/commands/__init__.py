@@ -11,6 +11,7 @@ from uncounted.commands import (
     backup,
     demo,
     estimate,
+    identity_fields,
     ingest,
     keys,
     link,
@@ -34,6 +35,7 @@ REGISTRARS: list[Registrar] = [
     report.register,
     web.register,
     keys.register,
+    identity_fields.register,
     audit.register,
     backup.register,
 ]

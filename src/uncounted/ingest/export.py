@@ -4,7 +4,8 @@ CSV export writes every value exactly as stored. ``spreadsheet_safe`` neutralise
 formula-like values (starting with = + - @, tab or carriage return) by prefixing an
 apostrophe, so no spreadsheet evaluates them. XLSX export always writes text cells.
 A source's identity is written only when asked for (``with_identities``), and needs the
-key (identities are encrypted at rest). A ``public`` export leaves out everything not
+key (identities are encrypted at rest); it then includes a column ``identity_<key>`` for
+every field an administrator marked as identifying. A ``public`` export leaves out everything not
 cleared for publication: sources without publication consent and all they told,
 confidential reports, and victim mentions without publication consent.
 """
@@ -21,6 +22,7 @@ from django.db.models import QuerySet
 from uncounted.errors import ConfigurationError
 from uncounted.ingest.schema import COLLECTIONS, REPORTS, SOURCES, TABLES, VICTIM_MENTIONS, Table
 from uncounted.store.crypto import require_keyring
+from uncounted.store.identifying import defined_keys, read_extra
 from uncounted.store.models import Collection, Report, Source, SourceIdentity, VictimMention
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -42,10 +44,17 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
+def columns(table: Table, *, with_identities: bool = False) -> tuple[str, ...]:
+    """The columns written for ``table``: with identities, also the defined ``identity_*``."""
+    if table is SOURCES and with_identities:
+        return table.columns + tuple(table.identifying_prefix + k for k in defined_keys())
+    return table.columns
+
+
 def rows(
     table: Table, *, with_identities: bool = False, public: bool = False
 ) -> Iterator[list[str]]:
-    """Rows of ``table`` from the store, in file column order."""
+    """Rows of ``table`` from the store, in the order of :func:`columns`."""
     if public and with_identities:
         raise ConfigurationError("a public export never carries identities")
     if table is COLLECTIONS:
@@ -79,16 +88,21 @@ def _collection_rows() -> Iterator[list[str]]:
 
 
 def _source_rows(with_identities: bool, public: bool = False) -> Iterator[list[str]]:
-    identities: dict[int, tuple[str, str]] = {}
+    identities: dict[int, tuple[str, str, dict[str, str]]] = {}
+    keys: list[str] = []
     if with_identities:
         # Decrypting needs the key: without it, refuse rather than write "[locked]".
         require_keyring()
-        identities = {i.source_id: (i.real_name, i.contact) for i in SourceIdentity.objects.all()}
+        keys = defined_keys()
+        identities = {
+            i.source_id: (i.real_name, i.contact, read_extra(i.extra) or {})
+            for i in SourceIdentity.objects.all()
+        }
     query = Source.objects.select_related("collection").order_by("source_id")
     if public:
         query = query.filter(publication_consent=True)
     for s in query.iterator(chunk_size=5_000):
-        real_name, contact = identities.get(s.pk, ("", ""))
+        real_name, contact, extra = identities.get(s.pk, ("", "", {}))
         yield [
             s.source_id,
             s.collection.collection_id,
@@ -101,6 +115,7 @@ def _source_rows(with_identities: bool, public: bool = False) -> Iterator[list[s
             _text(s.interview_year),
             real_name,
             contact,
+            *(extra.get(k, "") for k in keys),
         ]
 
 
@@ -149,22 +164,23 @@ def export_store(
     out.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     for table in TABLES:
+        header = columns(table, with_identities=with_identities and not public)
         data = rows(table, with_identities=with_identities, public=public)
         if fmt == "xlsx":
-            written[table.name] = _write_xlsx(out / f"{table.name}.xlsx", table, data)
+            written[table.name] = _write_xlsx(out / f"{table.name}.xlsx", table, header, data)
         else:
             written[table.name] = _write_csv(
-                out / f"{table.name}.csv", table, data, spreadsheet_safe
+                out / f"{table.name}.csv", header, data, spreadsheet_safe
             )
     return written
 
 
-def _write_csv(path: Path, table: Table, data: Iterator[list[str]], safe: bool) -> int:
+def _write_csv(path: Path, header: tuple[str, ...], data: Iterator[list[str]], safe: bool) -> int:
     count = 0
     tmp = path.with_suffix(".csv.part")
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.columns)
+        writer.writerow(header)
         for row in data:
             writer.writerow([neutralise(v) for v in row] if safe else row)
             count += 1
@@ -172,12 +188,14 @@ def _write_csv(path: Path, table: Table, data: Iterator[list[str]], safe: bool) 
     return count
 
 
-def _write_xlsx(path: Path, table: Table, data: Iterator[list[str]]) -> int:
+def _write_xlsx(
+    path: Path, table: Table, header: tuple[str, ...], data: Iterator[list[str]]
+) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name)
-    sheet.append(list(table.columns))
+    sheet.append(list(header))
     count = 0
     from openpyxl.cell import WriteOnlyCell
 

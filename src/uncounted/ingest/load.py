@@ -19,6 +19,7 @@ from uncounted.errors import Problem, ValidationError
 from uncounted.ingest.readers import RawTable, oversize_problems, read_path
 from uncounted.ingest.schema import REPORT_STORED_FIELDS, TABLES
 from uncounted.ingest.validate import Known, Validated, validate
+from uncounted.store.identifying import defined_keys, encode_extra, merged, read_extra
 from uncounted.store.models import (
     Collection,
     Interview,
@@ -121,6 +122,7 @@ def _known_from_store() -> Known:
         sources=set(Source.objects.values_list("source_id", flat=True)),
         reports=set(Report.objects.values_list("report_id", flat=True)),
         interviews=dict(Interview.objects.values_list("interview_id", "source__source_id")),
+        identifying_fields=set(defined_keys()),
     )
 
 
@@ -131,8 +133,12 @@ def _upsert(
     counts: TableCounts,
     progress: Progress | None,
     label: str,
+    unchanged: set[str] | None = None,
 ) -> dict[str, int]:
-    """Insert new rows, update changed ones, leave equal ones; return key -> pk."""
+    """Insert new rows, update changed ones, leave equal ones; return key -> pk.
+
+    ``unchanged``, when given, receives the keys of the rows left as they were.
+    """
     keys = [r[key] for r in rows]
     fields = [f for f in rows[0] if f != key] if rows else []
     existing: dict[str, dict[str, Any]] = {}
@@ -152,6 +158,8 @@ def _upsert(
             changed.append(obj)
         else:
             counts.unchanged += 1
+            if unchanged is not None:
+                unchanged.add(row[key])
     done = 0
     for chunk in _chunks(new, BATCH):
         insert_rows(model, chunk)
@@ -262,47 +270,70 @@ def _write_sources(
                 "interview_year": r["interview_year"],
             }
         )
-        identities[r["source_id"]] = (r["real_name"], r["contact"])
-    pks = _upsert(Source, "source_id", rows, counts, progress, "sources")
-    _write_identities(identities, pks)
+        identities[r["source_id"]] = (r["real_name"], r["contact"], r["extra"])
+    same: set[str] = set()
+    pks = _upsert(Source, "source_id", rows, counts, progress, "sources", same)
+    # A source whose identity alone changed was updated too (and the import is recorded).
+    moved = len(_write_identities(identities, pks) & same)
+    counts.unchanged -= moved
+    counts.updated += moved
 
 
-def _write_identities(identities: dict[str, tuple[str, str]], pks: dict[str, int]) -> None:
+def _write_identities(
+    identities: dict[str, tuple[str, str, dict[str, str]]], pks: dict[str, int]
+) -> set[str]:
+    """Write the identities given; return the source ids whose identity was added or changed."""
     # An empty identity cell means "not given here": it never erases a stored identity.
     # Identities are encrypted before they reach the database (uncounted.store.crypto);
     # without the key, a file that carries any is refused (the transaction rolls back).
     from uncounted.store.crypto import require_keyring
 
-    if not any(name or contact for name, contact in identities.values()):
-        return
+    def given(name: str, contact: str, extra: dict[str, str]) -> bool:
+        return bool(name or contact or any(extra.values()))
+
+    if not any(given(*values) for values in identities.values()):
+        return set()
     require_keyring()
     stored: dict[int, SourceIdentity] = {}
     for chunk in _chunks(list(pks.values()), 5_000):
         stored.update((i.source_id, i) for i in SourceIdentity.objects.filter(source_id__in=chunk))
-    seal_name = SourceIdentity._meta.get_field("real_name").seal
-    seal_contact = SourceIdentity._meta.get_field("contact").seal
-    new, changed = [], []
-    for source_id, (real_name, contact) in identities.items():
+    seal = {name: _sealer(name) for name in _IDENTITY_FIELDS}
+    new, changed, touched = [], [], set()
+    for source_id, (real_name, contact, extra) in identities.items():
         pk = pks[source_id]
         row = stored.get(pk)
         if row is None:
-            if real_name or contact:
+            if given(real_name, contact, extra):
+                values = (real_name, contact, encode_extra(extra))
                 new.append(
-                    {
-                        "source_id": pk,
-                        "real_name": seal_name(real_name),
-                        "contact": seal_contact(contact),
-                    }
+                    {"source_id": pk}
+                    | {f: seal[f](v) for f, v in zip(_IDENTITY_FIELDS, values, strict=True)}
                 )
+                touched.add(source_id)
             continue
+        # The key is there (required above), so nothing reads as locked.
+        kept = encode_extra(merged(read_extra(row.extra) or {}, extra))
         name = real_name or row.real_name
         reach = contact or row.contact
-        if (name, reach) != (row.real_name, row.contact):
-            row.real_name, row.contact = name, reach
+        if (name, reach, kept) != (row.real_name, row.contact, row.extra):
+            row.real_name, row.contact, row.extra = name, reach, kept
             changed.append(row)
+            touched.add(source_id)
     for chunk in _chunks(new, BATCH):
         insert_rows(SourceIdentity, chunk)
-    SourceIdentity.objects.bulk_update(changed, ["real_name", "contact"], batch_size=BATCH)
+    SourceIdentity.objects.bulk_update(changed, list(_IDENTITY_FIELDS), batch_size=BATCH)
+    return touched
+
+
+_IDENTITY_FIELDS = ("real_name", "contact", "extra")
+
+
+def _sealer(name: str) -> Callable[[str], str]:
+    from uncounted.store.fields import EncryptedTextField
+
+    field = SourceIdentity._meta.get_field(name)
+    assert isinstance(field, EncryptedTextField)
+    return field.seal
 
 
 def _write_reports(

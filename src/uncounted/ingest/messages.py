@@ -48,6 +48,15 @@ MESSAGES: dict[str, str] = {
     "duplicate_column": "each column name once",
     "missing_column": "a column %(column)r (required in %(table)s)",
     "extra_column": "only the columns of %(table)s: %(columns)s (remove it or rename it)",
+    "identity_column": (
+        "an identifying field an administrator defined (%(defined)s); an administrator "
+        "defines it first (web: Identifying fields; or uncounted identity-fields add)"
+    ),
+    "identity_none": (
+        "an identifying field an administrator defined (none is defined yet); an "
+        "administrator defines it first (web: Identifying fields; or uncounted "
+        "identity-fields add)"
+    ),
     "row_length": (
         "%(expected)s values as in the header, found %(found)s"
         " (a truncated line, or a separator or quote inside an unquoted cell)"

@@ -140,7 +140,7 @@ def check_header(header: list[str], file: str, table: Table) -> list[Problem]:
         problems.append(
             make_problem(file, 1, column, None, "missing_column", column=column, table=table.name)
         )
-    extra = [c for c in header if c not in table.columns]
+    extra = [c for c in header if c not in table.columns and not table.is_extra_identity(c)]
     for column in extra:
         problems.append(
             make_problem(

@@ -18,6 +18,19 @@ class Table:
     required: tuple[str, ...]
     # Columns whose values identify a person: never echoed in messages or logs.
     identifying: tuple[str, ...] = ()
+    # Columns named with this prefix are identifying fields an administrator defined
+    # (``identity_<key>``, see uncounted.store.identifying); checked against the store.
+    identifying_prefix: str = ""
+
+    def is_identifying(self, column: str | None) -> bool:
+        if column is None:
+            return False
+        prefix = self.identifying_prefix
+        return column in self.identifying or bool(prefix and column.startswith(prefix))
+
+    def is_extra_identity(self, column: str) -> bool:
+        """A column for an administrator's identifying field (known or not)."""
+        return bool(self.identifying_prefix) and column.startswith(self.identifying_prefix)
 
 
 COLLECTIONS = Table(
@@ -44,6 +57,7 @@ SOURCES = Table(
     ),
     ("source_id", "collection_id", "pseudonym", "kind"),
     identifying=("real_name", "contact"),
+    identifying_prefix="identity_",
 )
 REPORTS = Table(
     "reports",

@@ -72,6 +72,7 @@ class Known:
     sources: set[str] = field(default_factory=set)
     reports: set[str] = field(default_factory=set)
     interviews: dict[str, str] = field(default_factory=dict)  # interview_id -> source_id
+    identifying_fields: set[str] = field(default_factory=set)  # keys an admin defined
 
 
 @dataclass
@@ -105,7 +106,7 @@ class _Row:
     def _make(
         self, column: str | None, value: str | None, code: str, params: dict[str, Any]
     ) -> Problem:
-        shown = None if column in self.raw.table.identifying else value
+        shown = None if self.raw.table.is_identifying(column) else value
         return make_problem(self.raw.file, self.rownum, column, shown, code, **params)
 
     def ident(self, column: str) -> str:
@@ -199,6 +200,7 @@ def validate(raw: RawTable, known: Known, *, accept_unresolved: bool = False) ->
     """Validate one table's rows; ``known`` is updated with the ids this table brings."""
     out = Validated(raw.table, [], [], [])
     _unique(raw.rows, raw, out)
+    _unknown_identity_columns(raw, known, out)
     handler = _HANDLERS[raw.table.name]
     for rownum, row in raw.rows:
         cells = _Row(raw, rownum, row, out)
@@ -208,6 +210,22 @@ def validate(raw: RawTable, known: Known, *, accept_unresolved: bool = False) ->
             out.records.append(record)
     _register(raw.table, out.records, known)
     return out
+
+
+def _unknown_identity_columns(raw: RawTable, known: Known, out: Validated) -> None:
+    """Report ``identity_*`` columns for fields no administrator defined (once per column)."""
+    prefix = raw.table.identifying_prefix
+    unknown = [
+        c
+        for c in raw.header
+        if raw.table.is_extra_identity(c) and c[len(prefix) :] not in known.identifying_fields
+    ]
+    defined = ", ".join(prefix + k for k in sorted(known.identifying_fields))
+    for column in unknown:
+        code, params = (
+            ("identity_column", {"defined": defined}) if defined else ("identity_none", {})
+        )
+        out.problems.append(make_problem(raw.file, 1, column, None, code, **params))
 
 
 def _register(table: Table, records: list[dict[str, Any]], known: Known) -> None:
@@ -274,6 +292,11 @@ def _source(c: _Row, known: Known, accept: bool) -> dict[str, Any]:
         "interview_year": interview,
         "real_name": c.text("real_name", limit=256),
         "contact": c.text("contact", limit=512),
+        "extra": {
+            column[len(c.raw.table.identifying_prefix) :]: c.text(column)
+            for column in c.raw.header
+            if c.raw.table.is_extra_identity(column)
+        },
     }
 
 
