@@ -207,5 +207,44 @@ class RoleForm(forms.Form):
 
 
 class IdentityForm(forms.Form):
+    """A source's identity; one more field per field an administrator marked identifying."""
+
     real_name = forms.CharField(label=_("Real name"), required=False, max_length=256)
     contact = forms.CharField(label=_("Contact"), required=False, max_length=512)
+    interview_location = forms.CharField(
+        label=_("Exact interview location"), required=False, max_length=512
+    )
+
+    def __init__(self, *args: Any, identifying: list[Any] | None = None, **kwargs: Any) -> None:
+        from uncounted.store.identifying import COLUMN_PREFIX, MAX_VALUE_CHARS, label
+
+        super().__init__(*args, **kwargs)
+        lang = lang_of(get_language())
+        for f in identifying or []:
+            self.fields[COLUMN_PREFIX + f.key] = forms.CharField(
+                label=label(f, lang), required=False, max_length=MAX_VALUE_CHARS
+            )
+
+    def extra_values(self) -> dict[str, str]:
+        """The identifying fields' values by key (after validation)."""
+        from uncounted.store.identifying import COLUMN_PREFIX
+
+        return {
+            name[len(COLUMN_PREFIX) :]: str(value).strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith(COLUMN_PREFIX)
+        }
+
+
+class IdentifyingFieldForm(forms.Form):
+    """A new field to mark as identifying (an administrator's)."""
+
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=40,
+        help_text=_(
+            "Lower-case letters, digits and _; files carry it as the column identity_<key>."
+        ),
+    )
+    label_en = forms.CharField(label=_("Label in English"), max_length=128)
+    label_ko = forms.CharField(label=_("Label in Korean"), max_length=128, required=False)

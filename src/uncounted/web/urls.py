@@ -15,6 +15,7 @@ from uncounted.web.views import (
     dashboard,
     errors,
     events,
+    identifying,
     imports,
     live,
     reports,
@@ -67,6 +68,11 @@ urlpatterns = [
     path("admin/users/", accounts.user_list, name="user-list"),
     path("admin/users/<int:user_id>/", accounts.user_edit, name="user-edit"),
     path("vocabularies/", accounts.vocabularies, name="vocabularies"),
+    path(
+        "admin/identifying-fields/",
+        identifying.identifying_fields,
+        name="identifying-fields",
+    ),
     # JSON API (no trailing slashes: the paths are exactly /api/reports, ...)
     path("api/", api.api_index, name="api-index"),
     path("api/reports", api.api_reports, name="api-reports"),

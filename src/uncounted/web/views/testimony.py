@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from uncounted.records import vocab
+from uncounted.store.crypto import IdentityLockedError
 from uncounted.store.models import Collection, Interview, Report, Source
 from uncounted.web import listing
 from uncounted.web.access import page
 from uncounted.web.forms import IdentityForm
-from uncounted.web.identity import read_identity, write_identity
+from uncounted.web.identity import identifying_fields, read_identity, write_identity
 from uncounted.web.roles import Capability
 
 C = Capability
@@ -89,17 +90,25 @@ def source_list(request: HttpRequest) -> HttpResponse:
 def source_detail(request: HttpRequest, source_id: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("collection"), source_id=source_id)
     identity = read_identity(request.user, source)
+    form = None
+    if identity is not None and not identity.locked:
+        form = IdentityForm(
+            initial={
+                "real_name": identity.real_name,
+                "contact": identity.contact,
+                "interview_location": identity.interview_location,
+                **{f"identity_{k}": v for k, v in identity.extra.items()},
+            },
+            identifying=identifying_fields(),
+        )
     return render(
         request,
         "uncounted/source_detail.html",
         {
             "source": source,
             "identity": identity,
-            "identity_form": IdentityForm(
-                initial={"real_name": identity.real_name, "contact": identity.contact}
-            )
-            if identity is not None
-            else None,
+            "identity_form": form,
+            "identity_locked": identity is not None and identity.locked,
             "interviews": source.interviews.order_by("interview_id")[:200],
             "reports": source.reports.order_by("report_id")[:200],
         },
@@ -110,12 +119,22 @@ def source_detail(request: HttpRequest, source_id: str) -> HttpResponse:
 @require_POST
 def source_identity(request: HttpRequest, source_id: str) -> HttpResponse:
     source = get_object_or_404(Source, source_id=source_id)
-    form = IdentityForm(request.POST)
+    form = IdentityForm(request.POST, identifying=identifying_fields())
     if form.is_valid():
-        write_identity(
-            request.user, source, form.cleaned_data["real_name"], form.cleaned_data["contact"]
-        )
-        messages.success(request, _("Identity saved."))
+        data = form.cleaned_data
+        try:
+            write_identity(
+                request.user,
+                source,
+                data["real_name"],
+                data["contact"],
+                interview_location=data["interview_location"],
+                extra=form.extra_values(),
+            )
+        except IdentityLockedError:
+            messages.error(request, _("The identity was not saved: the key is not available."))
+        else:
+            messages.success(request, _("Identity saved."))
     else:
         messages.error(request, _("The identity was not saved: a field is too long."))
     return redirect("source-detail", source_id=source.source_id)
