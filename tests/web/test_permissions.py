@@ -61,6 +61,7 @@ MATRIX: dict[str, tuple[str, str, tuple[str, ...], int, str]] = {
     "user-list": ("GET", "/admin/users/", ADMINS, 200, "page"),
     "user-edit": ("GET", "/admin/users/{viewer_id}/", ADMINS, 200, "page"),
     "vocabularies": ("GET", "/vocabularies/", ALL, 200, "page"),
+    "identifying-fields": ("GET", "/admin/identifying-fields/", ADMINS, 200, "page"),
     "api-index": ("GET", "/api/", ALL, 200, "api"),
     "api-reports": ("GET", "/api/reports", TESTIMONY, 200, "api"),
     "api-report": ("GET", "/api/reports/R001", TESTIMONY, 200, "api"),
