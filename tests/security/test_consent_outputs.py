@@ -8,7 +8,8 @@ may not be published gets a unique marker in its narrative and place as told; ea
 mention that may not be published gets a marker after its name and age. The report is
 written by :func:`uncounted.pipeline.publish.run_report` (the linker reads the marked
 text), then every address of the web app is fetched as a viewer and anonymously, and
-every file and every response body is scanned for every marker and every identity.
+every file and every response body is scanned for every marker and every identity
+(real names, contacts and the values of a field an administrator marked as identifying).
 """
 
 from __future__ import annotations
@@ -80,6 +81,20 @@ def _identities(world: Any) -> set[str]:
     out = {v for v in world.sources["contact"] if isinstance(v, str) and v}
     out |= {v for v in world.sources["real_name"] if isinstance(v, str) and v and v not in told}
     return out
+
+
+def _mark_identifying_fields() -> set[str]:
+    """A field an administrator marked as identifying, with a unique value per identity."""
+    from uncounted.store.identifying import define_field, encode_extra
+    from uncounted.store.models import SourceIdentity
+
+    define_field("hometown", "Hometown", "고향")
+    rows = list(SourceIdentity.objects.all())
+    for row in rows:
+        row.extra = encode_extra({"hometown": f"qzhome{row.pk:05d}x"})
+    SourceIdentity.objects.bulk_update(rows, ["extra"])
+    assert rows
+    return {f"qzhome{row.pk:05d}x" for row in rows}
 
 
 def _report_text(folder: Path) -> str:
@@ -179,6 +194,7 @@ def test_nothing_withheld_reaches_any_public_output(
     ]
     assert mention_marks
     secrets = set(marks.values()) | set(mention_marks) | _identities(world)
+    secrets |= _mark_identifying_fields()
     link_and_save(LinkSettings(seed=3))  # events for the web app, from the marked text
 
     # The published report: the linker reads the marked text, nothing published may.
