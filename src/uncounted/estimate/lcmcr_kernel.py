@@ -34,7 +34,6 @@ import numpy.typing as npt
 
 from uncounted.estimate.lcmcr_random import (
     State,
-    _rotl,
     binomial,
     jit,
     log_gamma,
@@ -47,7 +46,6 @@ __all__ = ["initialise", "relabel_by_weight", "run_sweeps"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
 B1 = npt.NDArray[np.bool_]
 
 # LCMCR redraws n0 while it exceeds this multiple of n; a cap on retries keeps a
@@ -215,44 +213,6 @@ def _pattern_probs_all_logs(
 
 
 @jit
-def _fill_u16(rng: State, out: I32, n: int) -> None:
-    """``out[:n]`` (and up to 3 entries beyond) = independent uniform integers in
-    [0, 65536), four from each 64-bit xoshiro256++ output.
-
-    The generator state is held in locals for the whole loop (through ``uniform`` it
-    would be loaded and stored for every number) and written back at the end, so the
-    stream continues exactly as if ``next_u64`` had been called.
-    """
-    s0 = rng[0]
-    s1 = rng[1]
-    s2 = rng[2]
-    s3 = rng[3]
-    mask = np.uint64(0xFFFF)
-    for i in range(0, n, 4):
-        word = _rotl(s0 + s3, 23) + s0
-        t = s1 << np.uint64(17)
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = _rotl(s3, 45)
-        out[i] = np.int32(word & mask)
-        out[i + 1] = np.int32((word >> np.uint64(16)) & mask)
-        out[i + 2] = np.int32((word >> np.uint64(32)) & mask)
-        out[i + 3] = np.int32(word >> np.uint64(48))
-    rng[0] = s0
-    rng[1] = s1
-    rng[2] = s2
-    rng[3] = s3
-
-
-# Beyond every threshold (at most 65536): pads the last block of draws.
-_PAD = 1 << 20
-_SIGN = np.int32(31)
-
-
-@jit
 def _split_by_uniforms(
     rng: State,
     counts: I64,
@@ -260,25 +220,23 @@ def _split_by_uniforms(
     prob: F64,
     order: I64,
     cum: F64,
-    draws: I32,
+    draws: F64,
     split: I64,
     used: B1,
 ) -> None:
     """Multinomial splits of the patterns in ``small`` (few individuals each); marks in
     ``used`` the classes that receive anyone.
 
-    Each individual is a uniform ``U`` on (0, 1); the number in the first ``i + 1``
-    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative
-    weight ``e_i`` (normalised). ``U`` is drawn in two parts, ``U = (D + V) / 65536``:
-    the 16-bit integer ``D`` decides ``U < e_i`` unless ``D = floor(65536 e_i)``, and
-    only then (probability about one in 65,536 per individual and edge) is the rest
-    ``V`` drawn and the pattern counted on the finer scale. The split is exactly
-    multinomial; four individuals come from each 64-bit random number, and the counting
-    compares 32-bit integers in blocks of eight (padded past every threshold), so it
-    vectorises. Counting stops once every individual is below an edge, usually after
-    the few classes that hold nearly all the weight.
+    Each individual is a uniform on (0, total weight); the number in the first ``i``
+    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative weight.
+    The counting runs in blocks of eight (padded with +inf) so that it vectorises, and
+    stops once every uniform is below the edge, usually after the few classes that hold
+    nearly all the weight.
     """
     n_classes = prob.shape[1]
+    # Classes used, as bits of a register: marking an array inside the loops would stop
+    # the compiler from vectorising the counting (it cannot rule out aliasing).
+    mask = 0
     for t in range(small.shape[0]):
         m = small[t]
         n = counts[m]
@@ -286,76 +244,37 @@ def _split_by_uniforms(
         for i in range(n_classes):
             acc += prob[m, order[i]]
             cum[i] = acc
-        scale = 65536.0 / acc
-        _fill_u16(rng, draws, n)
-        padded = (n + 7) & ~7
-        for i in range(n, padded):
-            draws[i] = _PAD
+        # Keep every uniform strictly below the total, so rounding cannot put an
+        # individual past the last class with positive weight.
+        top = acc * (1.0 - 2.0**-52)
+        for i in range(n):
+            draws[i] = min(uniform(rng) * acc, top)
+        blocks = (n + 7) >> 3
+        for i in range(n, blocks * 8):
+            draws[i] = np.inf
         below_prev = 0
-        tied = False
         done = False
         for i in range(n_classes - 1):
-            # Exactly 65536 from the last class of positive weight on (where the running
-            # sum has reached the total), so no individual can fall into a class of
-            # weight 0.
-            edge = np.int32(65536.0 if cum[i] >= acc else cum[i] * scale)
-            after = edge + np.int32(1)
-            # (d - edge) >> 31 is -1 when d < edge, else 0: integer-only and branch-free,
-            # which the compiler vectorises (a comparison summed as a boolean it does not).
-            below = np.int32(0)
-            at_most = np.int32(0)
-            for t2 in range(padded):
-                d = draws[t2]
-                below -= (d - edge) >> _SIGN
-                at_most -= (d - after) >> _SIGN
-            if at_most != below:
-                tied = True
-                break
-            if below != below_prev:
-                split[m, order[i]] = below - below_prev
-                used[order[i]] = True
-            else:
-                split[m, order[i]] = 0
-            below_prev = int(below)
+            edge = cum[i]
+            below = 0
+            for block in range(blocks):
+                base = block * 8
+                for o in range(8):
+                    below += draws[base + o] < edge
+            split[m, order[i]] = below - below_prev
+            # Branch-free: whether a class gets anyone is a coin toss the processor
+            # would mispredict.
+            mask |= int(below != below_prev) << order[i]
+            below_prev = below
             if below == n:
                 for rest in range(i + 1, n_classes):
                     split[m, order[rest]] = 0
                 done = True
                 break
-        if tied:
-            for i in range(n_classes):
-                cum[i] = 65536.0 if cum[i] >= acc else cum[i] * scale
-            _split_ties(rng, n, draws, cum, order, m, split)
-            for i in range(n_classes):
-                if split[m, i] > 0:
-                    used[i] = True
-        elif not done:
+        if not done:
             split[m, order[n_classes - 1]] = n - below_prev
-            if n > below_prev:
-                used[order[n_classes - 1]] = True
-
-
-@jit
-def _split_ties(
-    rng: State, n: int, draws: I32, scaled_cum: F64, order: I64, m: int, split: I64
-) -> None:
-    # Some D equals an edge's integer part: count the pattern again, one individual at a
-    # time, drawing the fractional part V of each (U < e exactly when D < floor(65536 e)
-    # or D = floor(65536 e) and V < the fraction of 65536 e).
-    n_classes = order.shape[0]
-    for i in range(n_classes):
-        split[m, i] = 0
-    for t in range(n):
-        d = draws[t]
-        v = uniform(rng)
-        chosen = order[n_classes - 1]
-        for i in range(n_classes - 1):
-            edge = scaled_cum[i]
-            whole = math.floor(edge)
-            if d < whole or (d == whole and v < edge - whole):
-                chosen = order[i]
-                break
-        split[m, chosen] += 1
+            mask |= int(n > below_prev) << order[n_classes - 1]
+    _mark_used(mask, used)
 
 
 @jit
@@ -378,6 +297,7 @@ def _split_by_binomials(
     draws are independent and the processor can overlap their latencies.
     """
     n_classes = prob.shape[1]
+    mask = 0
     for t in range(large.shape[0]):
         m = large[t]
         acc = 0.0
@@ -401,8 +321,17 @@ def _split_by_binomials(
                 c = binomial(rng, n, prob[m, k] / suffix[m, i])
             split[m, k] = c
             left[m] = n - c
-            if c > 0:
-                used[k] = True
+            mask |= int(c > 0) << k
+    _mark_used(mask, used)
+
+
+@jit
+def _mark_used(mask: int, used: B1) -> None:
+    # Classes beyond the 63 bits of the mask are always treated as used (exact, only
+    # slower; K is rarely above 50).
+    for k in range(used.shape[0]):
+        if k >= 63 or (mask >> k) & 1:
+            used[k] = True
 
 
 @jit
@@ -703,7 +632,7 @@ def run_sweeps(
     most = 0
     for t in range(small.shape[0]):
         most = max(most, counts[small[t]])
-    draws = np.empty(8 * ((most + 7) // 8) + 8, dtype=np.int32)
+    draws = np.empty(8 * ((most + 7) // 8) + 8)
     order = np.empty(n_classes, dtype=np.int64)
     used = np.zeros(n_classes, dtype=np.bool_)
     active = np.empty(n_classes, dtype=np.int64)
