@@ -48,7 +48,7 @@ def link_command(
         typer.Option(
             "--threshold",
             help="Mean match probability at which clusters merge, for events and victims "
-            "[default: 0.3 for events, 0.95 for victims].",
+            "[default: 0.3 for events, 0.98 for victims].",
             show_default=False,
         ),
     ] = None,

@@ -32,7 +32,7 @@ __all__ = ["AGE_GAP", "FIT", "join_single_victim_events", "report_fit"]
 IntArray = npt.NDArray[np.int64]
 AGE_GAP = 5
 """Birth years further apart than this (from told ages) are two people."""
-FIT = 0.6
+FIT = 0.7
 """Only mentions whose report fits its event this well (:func:`report_fit`) are joined."""
 
 
