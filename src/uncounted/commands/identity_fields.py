@@ -16,7 +16,9 @@ fields_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     """Add the ``identity-fields`` command group to the app."""
-    app.add_typer(fields_app, name="identity-fields")
+    app.add_typer(
+        fields_app, name="identity-fields", short_help="Define fields that identify a witness."
+    )
 
 
 @fields_app.command("add")

@@ -14,9 +14,11 @@ def register(app: typer.Typer) -> None:
     app.command("report", help="Link, estimate and publish a casebook as report.html.")(
         report_command
     )
-    app.command("rerun", help="Rebuild a published report from its summary.json, exactly.")(
-        rerun_command
-    )
+    app.command(
+        "rerun",
+        help="Rebuild a published report from its summary.json, exactly.",
+        short_help="Rebuild a report exactly from its summary.json.",
+    )(rerun_command)
 
 
 def report_command(

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
     review_app.command("decide", help="Record a decision on two reports or two mentions.")(
         review_decide
     )
-    app.add_typer(review_app, name="review")
+    app.add_typer(review_app, name="review", short_help="List uncertain links; record decisions.")
 
 
 def review_list(

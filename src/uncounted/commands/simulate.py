@@ -10,9 +10,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
 
-    @app.command(
-        "simulate", short_help="Simulate a world with known truth and the testimony about it."
-    )
+    @app.command("simulate", short_help="Simulate a world with known truth, and its testimony.")
     def simulate(
         seed: int = typer.Option(..., "--seed", help="Seed of every random draw."),
         out: Path = typer.Option(..., "--out", help="Directory to write the world into."),
