@@ -90,6 +90,8 @@ def spark_session() -> Any:
         .config("spark.driver.extraJavaOptions", java_options)
         .config("spark.driver.memory", "2g")
         .config("spark.local.dir", str(folder / "local"))
+        # Spark would otherwise make ./spark-warehouse wherever the user stands.
+        .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
