@@ -285,3 +285,11 @@ def test_a_web_save_is_logged_as_the_signed_in_user(
     assert AuditPending.objects.count() == 0
     assert latest is not None
     assert latest.actor == f"web:{users['analyst'].get_username()}"
+
+
+def test_a_used_report_id_is_refused_in_korean(clients: dict[str, Any], casebook: Any) -> None:
+    response = clients["analyst"].post(
+        "/reports/new/", _form(report_id="R001"), HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    errors = str(response.context["form"].errors["report_id"])
+    assert "다른 보고에서 쓰지 않는 ID" in errors and "no other report uses" not in errors

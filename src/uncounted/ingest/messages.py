@@ -116,6 +116,10 @@ MESSAGES: dict[str, str] = {
     "victims": "a number of victims",
     "age_unreadable": "an age such as 34, 30s, 30대 or 'about 40' (0-120)",
     "age": "an age",
+    # The web app's report form.
+    "report_id_taken": "an id no other report uses",
+    "mention_id_taken": "an id no other mention uses",
+    "edit_version": "the version of the report being edited",
 }
 
 

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from uncounted.errors import Problem, ValidationError
+from uncounted.ingest.messages import make_problem
 from uncounted.ingest.readers import RawTable
 from uncounted.ingest.schema import REPORT_STORED_FIELDS, REPORTS, VICTIM_MENTIONS
 from uncounted.ingest.validate import Known, validate
@@ -67,7 +68,7 @@ def check_report(
     known = _known_for(row, existing)
     problems: list[Problem] = []
     if existing is None and report_id and Report.objects.filter(report_id=report_id).exists():
-        problems.append(Problem(origin, None, "report_id", report_id, "an id no other report uses"))
+        problems.append(make_problem(origin, None, "report_id", report_id, "report_id_taken"))
     raw = RawTable(REPORTS, origin, list(REPORTS.columns), [(1, row)])
     result = validate(raw, known, accept_unresolved=accept_unresolved)
     problems += result.problems
@@ -83,9 +84,7 @@ def check_report(
             m["mention_id"] = _free_mention_id(report_id, taken)
         elif m["mention_id"] in taken:
             problems.append(
-                Problem(
-                    mention_origin, i, "mention_id", m["mention_id"], "an id no other mention uses"
-                )
+                make_problem(mention_origin, i, "mention_id", m["mention_id"], "mention_id_taken")
             )
         taken.add(m["mention_id"])
         mention_rows.append((i, m))
@@ -155,9 +154,7 @@ def save_report(
     report and the validation warnings (kept values that need a reviewer's eye).
     """
     if existing is not None and version is None:  # checked again below, for the type
-        raise ValidationError(
-            [Problem(origin, None, "version", None, "the version of the report being edited")]
-        )
+        raise ValidationError([make_problem(origin, None, "version", None, "edit_version")])
     checked = check_report(
         values, mentions, existing=existing, accept_unresolved=accept_unresolved, origin=origin
     )
