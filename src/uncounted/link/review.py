@@ -61,14 +61,7 @@ def review_queue(
     low, high = band
     p = pairs["match_probability"]
     queue = pairs[(p >= low) & (p <= high)].copy()
-    if decided is not None and len(decided) > 0:
-        left = decided["left_id"].astype(str)
-        right = decided["right_id"].astype(str)
-        done = set(
-            zip(left.where(left < right, right), right.where(left < right, left), strict=True)
-        )
-        keep = [(a, b) not in done for a, b in zip(queue["id_l"], queue["id_r"], strict=True)]
-        queue = queue[keep]
+    queue = _undecided(queue, decided)
     evidence = evidence_columns(queue)
     queue["_uncertainty"] = (queue["match_probability"] - 0.5).abs()
     queue["_spread"] = (
@@ -136,12 +129,7 @@ def event_review_queue(
     frame["id_r"] = np.where(left < right, right, left)
     frame = frame.sort_values(["_value", "id_l", "id_r"], ascending=[False, True, True])
     frame = frame.drop_duplicates(["id_l", "id_r"])
-    if decided is not None and len(decided) > 0:
-        a = decided["left_id"].astype(str)
-        b = decided["right_id"].astype(str)
-        done = set(zip(a.where(a < b, b), b.where(a < b, a), strict=True))
-        keep = [(x, y) not in done for x, y in zip(frame["id_l"], frame["id_r"], strict=True)]
-        frame = frame[keep]
+    frame = _undecided(frame, decided)
     scored = score(frame[["id_l", "id_r"]].reset_index(drop=True))
     ordered = frame[["id_l", "id_r"]].merge(scored, on=["id_l", "id_r"], how="inner")
     # Only pairs in the uncertain band: a pair the model is sure of is a question whose
@@ -154,3 +142,14 @@ def event_review_queue(
     evidence = evidence_columns(ordered)
     columns = ["id_l", "id_r", "match_probability", "match_weight", *evidence]
     return ordered[columns].reset_index(drop=True)
+
+
+def _undecided(pairs: pd.DataFrame, decided: pd.DataFrame | None) -> pd.DataFrame:
+    """``pairs`` (``id_l < id_r``) without those in ``decided`` (``left_id, right_id``)."""
+    if decided is None or len(decided) == 0:
+        return pairs
+    left = decided["left_id"].astype(str)
+    right = decided["right_id"].astype(str)
+    done = set(zip(left.where(left < right, right), right.where(left < right, left), strict=True))
+    keep = [(a, b) not in done for a, b in zip(pairs["id_l"], pairs["id_r"], strict=True)]
+    return pairs[keep]
