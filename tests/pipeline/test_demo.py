@@ -222,19 +222,24 @@ def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
     demo_dir: Path, tmp_path: Path
 ) -> None:
     # The demo's casebook, published on the probabilistic linker's events instead of the
-    # simulator's: as many events within 10 % (what the link benchmark measures), the
-    # linkage replicates beside the estimate, and the trained model in the provenance.
+    # simulator's, at the report's threshold: the events interval contains the true
+    # total (seed 1: 826 [765, 932] against 833; at the link command's 0.3 it was
+    # 681 [633, 773], the bias docs/report.md describes), the linkage replicates beside
+    # the estimate, and the trained model in the provenance.
     out = tmp_path / "linked"
     done = run_cli(
         "report", "--db", str(demo_dir / "casebook.sqlite3"), "--out", str(out),
-        "--linkage", "splink",
+        "--linkage", "splink", "--replicates", "1",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     summary = summary_of(out)
     truth_linked = summary_of(demo_dir / "report")
     assert summary["settings"]["linkage"] == "splink"
+    assert summary["settings"]["link_threshold"] == 0.8
+    true_total = truth_linked["truth"]["total"]
+    estimate = summary["estimate"]
+    assert estimate["lower"] <= true_total <= estimate["upper"], (estimate, true_total)
     documented = summary["n_events_documented"]
-    assert abs(documented / truth_linked["n_events_documented"] - 1) <= 0.10
     rows = summary["linkage_sensitivity"]
     assert [r["linkage"] for r in rows][:1] == ["linkage used"] and len(rows) >= 2
     assert rows[0]["documented"] == documented
@@ -246,3 +251,11 @@ def test_the_demo_refuses_an_unknown_linkage(tmp_path: Path) -> None:
     done = run_cli("demo", "--out", str(tmp_path / "d"), "--linkage", "guess")
     assert done.returncode == 2
     assert "truth or splink" in done.stderr
+
+
+def test_report_refuses_a_threshold_outside_0_1(tmp_path: Path) -> None:
+    # Checked before the casebook is opened: nothing is read or written.
+    done = run_cli("report", "--out", str(tmp_path / "r"), "--threshold", "1.5")
+    assert done.returncode == 2
+    assert "--threshold must be between 0 and 1, got 1.5" in done.stderr
+    assert not (tmp_path / "r").exists()

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from uncounted.report.settings import ReportSettings
+
 
 def register(app: typer.Typer) -> None:
     """Add ``report`` and ``rerun`` to the app."""
@@ -61,6 +63,22 @@ def report_command(
         Path | None,
         typer.Option("--truth-links", help="report_event.csv of a simulated world."),
     ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            help="With --linkage splink: match probability at which reports join one event "
+            "(higher links less eagerly; see docs/report.md).",
+        ),
+    ] = ReportSettings.link_threshold,
+    replicates: Annotated[
+        int,
+        typer.Option(
+            "--replicates",
+            help="With --linkage splink: redrawn linkages whose estimates the report shows "
+            "beside the headline.",
+        ),
+    ] = ReportSettings.link_replicates,
 ) -> None:
     """Read the casebook, link its reports into events, estimate events and people executed
     with their intervals, check published claims and write OUT/report.html (Korean or
@@ -68,13 +86,14 @@ def report_command(
     from rich.console import Console
 
     from uncounted.pipeline.publish import run_report
-    from uncounted.report.settings import ReportSettings
 
     settings = ReportSettings(
         min_cell=min_cell,
         lang=lang,
         seed=seed,
         linkage=linkage,
+        link_threshold=threshold,
+        link_replicates=replicates,
         truth_links=None if truth_links is None else str(truth_links.resolve()),
         boundaries=None if boundaries is None else str(boundaries.resolve()),
         claims=None if claims is None else str(claims.resolve()),

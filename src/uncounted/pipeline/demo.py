@@ -21,13 +21,12 @@ if TYPE_CHECKING:
     from uncounted.simulate import World
 
 # Linkage of the demo by default. The probabilistic linker ("splink", `--linkage splink`)
-# is the real thing, and it now finds about as many events as there were (0.96-1.00 of
-# the truth on seeds 1-3), but about one report in twelve lands in the wrong event
-# (pairwise F1 0.81-0.83), and those misplaced reports make events look seen by more
-# collections than they were: the estimate falls well below the truth (seed 1: 682,
-# 95 % interval 633-771, against 833; seed 2: 615, 581-683, against 829). The default
-# demo shows what the estimators do given correct events; `--linkage splink` shows
-# what linkage error does to them. The report says which it used.
+# is the real thing, but about one report in twelve lands in the wrong event (pairwise F1
+# 0.81-0.83), and linkage error moves the count: at the report's threshold (0.8) the
+# events interval contains the truth on 7 of seeds 1-10 and the people interval on 6
+# (on the simulator's events: 10 and 9; docs/report.md, "Linkage and the count"). The
+# default demo shows what the estimators do given correct events; `--linkage splink`
+# shows what linkage error does to them. The report says which it used.
 DEMO_LINKAGE = "truth"
 STAGES = ("simulate", "import", "link", "estimate", "publish")
 
