@@ -98,7 +98,6 @@ def test_replicates_are_clusterings_of_the_same_records(linked: LinkResult) -> N
     assert all(abs(c - main) <= 0.3 * main for c in counts)
 
 
-
 def test_replicates_keep_the_number_of_events_at_a_strict_threshold(
     small_world_dir: Path,
 ) -> None:
@@ -117,6 +116,7 @@ def test_replicates_keep_the_number_of_events_at_a_strict_threshold(
     counts = [r.report_event["event_id"].nunique() for r in result.replicates]
     assert all(abs(c / main - 1) <= 0.10 for c in counts), (main, counts)
     assert result.model_json()["settings"]["replicate_threshold"] == 0.5
+
 
 def test_reviewer_decisions_bind(small_world_dir: Path, linked: LinkResult) -> None:
     reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
