@@ -126,11 +126,11 @@ def test_pattern_splits_are_multinomial(count: int) -> None:
     rows = np.arange(reps, dtype=np.int64)
     split = np.zeros((reps, n_classes), dtype=np.int64)
     rng = new_state(np.random.SeedSequence(count))
-    cum = np.empty(n_classes)
     draws = np.empty(8 * ((count + 7) // 8) + 8)
     used = np.zeros(n_classes, dtype=np.bool_)
     if count <= BY_UNIFORMS_MAX:
-        kernel._split_by_uniforms(rng, counts, rows, prob, order, cum, draws, split, used)
+        total = prob.sum(axis=1)
+        kernel._split_by_uniforms(rng, counts, rows, prob, total, order, draws, split, used)
     else:
         suffix = np.empty((reps, n_classes))
         left = np.zeros(reps, dtype=np.int64)
@@ -169,7 +169,8 @@ def test_uniform_splits_give_a_tiny_class_its_share() -> None:
     rng = new_state(np.random.SeedSequence(99))
     draws = np.empty(8 * ((count + 7) // 8) + 8)
     used = np.zeros(len(weights), dtype=np.bool_)
-    kernel._split_by_uniforms(rng, counts, rows, prob, order, np.empty(4), draws, split, used)
+    total = prob.sum(axis=1)
+    kernel._split_by_uniforms(rng, counts, rows, prob, total, order, draws, split, used)
     assert (split.sum(axis=1) == count).all()
     totals = split.sum(axis=0)
     expected = reps * count * p

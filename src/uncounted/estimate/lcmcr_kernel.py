@@ -463,7 +463,6 @@ def run_sweeps(
     split = np.zeros((n_patterns, n_classes), dtype=np.int64)
     left = np.zeros(n_patterns, dtype=np.int64)
     suffix0 = np.empty(n_classes)
-    cum = np.empty(n_classes)
     most = 0
     for t in range(small.shape[0]):
         most = max(most, counts[small[t]])
@@ -482,7 +481,7 @@ def run_sweeps(
             _pattern_probs_all_logs(parent, last, log_pi, r, q, log_prob, prob, total)
         else:
             _pattern_probs(parent, last, ones_ptr, ones_idx, log_pi, w, r, q, prob, total)
-        _split_by_uniforms(rng, counts, small, prob, order, cum, draws, split, used)
+        _split_by_uniforms(rng, counts, small, prob, total, order, draws, split, used)
         _split_by_binomials(rng, counts, large, prob, order, suffix, left, split, used)
         _class_totals(parent, last, counts, split, used, active, n_class, n_captured)
         _update_lambda(rng, n_class, count0, n_captured, r, q, a_lambda, b_lambda)

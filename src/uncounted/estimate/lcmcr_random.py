@@ -76,12 +76,11 @@ def _rotl(x: np.uint64, k: int) -> np.uint64:
 
 
 @jit
-def next_u64(s: State) -> np.uint64:
-    """Next 64-bit output of xoshiro256++."""
-    s0 = s[0]
-    s1 = s[1]
-    s2 = s[2]
-    s3 = s[3]
+def _xoshiro(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:
+    """One step of xoshiro256++ on a state held in variables: ``(output, *new state)``.
+    Loops that draw many numbers keep the state in registers this way."""
     out = _rotl(s0 + s3, 23) + s0
     t = s1 << np.uint64(17)
     s2 ^= s0
@@ -90,11 +89,14 @@ def next_u64(s: State) -> np.uint64:
     s0 ^= s3
     s2 ^= t
     s3 = _rotl(s3, 45)
-    s[0] = s0
-    s[1] = s1
-    s[2] = s2
-    s[3] = s3
-    return np.uint64(out)
+    return np.uint64(out), s0, s1, s2, s3
+
+
+@jit
+def next_u64(s: State) -> np.uint64:
+    """Next 64-bit output of xoshiro256++."""
+    out, s[0], s[1], s[2], s[3] = _xoshiro(s[0], s[1], s[2], s[3])
+    return out
 
 
 @jit

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from uncounted.estimate.lcmcr_random import State, binomial, jit, uniform
+from uncounted.estimate.lcmcr_random import State, _to_unit, _xoshiro, binomial, jit
 
 __all__ = ["_class_totals", "_split_by_binomials", "_split_by_uniforms"]
 
@@ -28,8 +28,8 @@ def _split_by_uniforms(
     counts: I64,
     small: I64,
     prob: F64,
+    total: F64,
     order: I64,
-    cum: F64,
     draws: F64,
     split: I64,
     used: B1,
@@ -38,34 +38,38 @@ def _split_by_uniforms(
     ``used`` the classes that receive anyone.
 
     Each individual is a uniform on (0, total weight); the number in the first ``i``
-    classes (in ``order``) is the number of uniforms below the ``i``-th cumulative weight.
-    The counting runs in blocks of eight (padded with +inf) so that it vectorises, and
-    stops once every uniform is below the edge, usually after the few classes that hold
-    nearly all the weight.
+    classes (in ``order``) is the number of uniforms below the sum of their weights. The
+    sum grows class by class as the counting goes, and the counting runs in blocks of
+    eight (padded with +inf) so that it vectorises; it stops once every uniform is below
+    the edge, usually after the few classes that hold nearly all the weight. The
+    generator's state stays in registers for the whole pass.
     """
     n_classes = prob.shape[1]
     # Classes used, as bits of a register: marking an array inside the loops would stop
     # the compiler from vectorising the counting (it cannot rule out aliasing).
     mask = 0
+    s0, s1, s2, s3 = rng[0], rng[1], rng[2], rng[3]
     for t in range(small.shape[0]):
         m = small[t]
         n = counts[m]
-        acc = 0.0
-        for i in range(n_classes):
-            acc += prob[m, order[i]]
-            cum[i] = acc
-        # Keep every uniform strictly below the total, so rounding cannot put an
-        # individual past the last class with positive weight.
-        top = acc * (1.0 - 2.0**-52)
+        acc = total[m]
+        # ``total`` sums the row in index order, the edges in ``order``: the two can
+        # differ in the last bits. Keeping every uniform 2^-40 of the total below it
+        # means no individual can fall past the last class with positive weight; the
+        # share this takes from the last class (1e-12 of the total) is far below any
+        # Monte Carlo error.
+        top = acc * (1.0 - 2.0**-40)
         for i in range(n):
-            draws[i] = min(uniform(rng) * acc, top)
+            out, s0, s1, s2, s3 = _xoshiro(s0, s1, s2, s3)
+            draws[i] = min(_to_unit(out) * acc, top)
         blocks = (n + 7) >> 3
         for i in range(n, blocks * 8):
             draws[i] = np.inf
         below_prev = 0
+        edge = 0.0
         done = False
         for i in range(n_classes - 1):
-            edge = cum[i]
+            edge += prob[m, order[i]]
             below = 0
             for block in range(blocks):
                 base = block * 8
@@ -84,6 +88,7 @@ def _split_by_uniforms(
         if not done:
             split[m, order[n_classes - 1]] = n - below_prev
             mask |= int(n > below_prev) << order[n_classes - 1]
+    rng[0], rng[1], rng[2], rng[3] = s0, s1, s2, s3
     _mark_used(mask, used)
 
 
