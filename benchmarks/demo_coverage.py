@@ -5,7 +5,8 @@ a user would) and prints, for each seed, the true totals (events and people exec
 2000-2014), the estimates with their 95 % intervals, and whether each interval contains
 the truth. Goal (issue 5): at least 9 of 10 seeds for both.
 
-Run: ``python benchmarks/demo_coverage.py [--seeds 1-10] [--linkage truth|splink]``. Not part of ``make bench``
+Run: ``python benchmarks/demo_coverage.py [--seeds 1-10] [--linkage truth|splink]
+[--threshold P]``. Not part of ``make bench``
 (it takes a few minutes); ``bench_demo.py`` times one run.
 """
 
@@ -28,12 +29,16 @@ def seeds_of(text: str) -> list[int]:
     return list(range(int(first), int(last or first) + 1))
 
 
-def demo_summary(seed: int, linkage: str = "truth") -> dict[str, object]:
+def demo_summary(
+    seed: int, linkage: str = "truth", threshold: float | None = None
+) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo"
         env = {k: v for k, v in os.environ.items() if k != "UNCOUNTED_DB"}
         command = [sys.executable, "-m", "uncounted.cli", "demo", "--out", str(out)]
         command += ["--seed", str(seed), "--linkage", linkage]
+        if threshold is not None:
+            command += ["--threshold", str(threshold)]
         done = subprocess.run(
             command,
             capture_output=True,
@@ -58,6 +63,9 @@ def main() -> int:
         choices=["truth", "splink"],
         help="the demo's events: the simulator's (default) or the linker's",
     )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="with --linkage splink: its threshold"
+    )
     args = parser.parse_args()
     seeds = seeds_of(args.seeds)
     header = (
@@ -68,7 +76,7 @@ def main() -> int:
     hits = {"events": 0, "people": 0}
     for seed in seeds:
         started = time.perf_counter()
-        s = demo_summary(seed, args.linkage)
+        s = demo_summary(seed, args.linkage, args.threshold)
         truth = s["truth"]
         assert isinstance(truth, dict)
         cells = []

@@ -259,3 +259,13 @@ def test_report_refuses_a_threshold_outside_0_1(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--threshold must be between 0 and 1, got 1.5" in done.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_the_demo_takes_a_threshold_only_for_the_linker(tmp_path: Path) -> None:
+    done = run_cli("demo", "--out", str(tmp_path / "d"), "--threshold", "0.5")
+    assert done.returncode == 2
+    assert "--threshold applies to --linkage splink only" in done.stderr
+    done = run_cli("demo", "--out", str(tmp_path / "d"), "--linkage", "splink", "--threshold", "1")
+    assert done.returncode == 2
+    assert "--threshold must be between 0 and 1, got 1.0" in done.stderr
+    assert not (tmp_path / "d").exists()

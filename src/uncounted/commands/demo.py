@@ -29,6 +29,14 @@ def demo_command(
             help="truth (the simulator's events) or splink (the linker, as on real testimony).",
         ),
     ] = "truth",
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            help="With --linkage splink: match probability at which reports join one event "
+            "[default: the report's, 0.8].",
+        ),
+    ] = None,
 ) -> None:
     """Simulate the world that `uncounted simulate --seed N` writes, import it into a fresh
     SQLite casebook under OUT, link, estimate and publish OUT/report/report.html, showing
@@ -38,5 +46,5 @@ def demo_command(
     from uncounted.pipeline import run_demo
 
     console = Console(stderr=True)
-    result = run_demo(out, seed=seed, console=console, linkage=linkage)
+    result = run_demo(out, seed=seed, console=console, linkage=linkage, threshold=threshold)
     Console().print(result.table())

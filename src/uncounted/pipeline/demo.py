@@ -142,18 +142,24 @@ def run_demo(
     console: Console | None = None,
     lang: str = "en",
     linkage: str = DEMO_LINKAGE,
+    threshold: float | None = None,
 ) -> DemoResult:
     """Simulate, import into a fresh casebook under ``out``, link, estimate, publish.
 
     Writes ``out/world`` (the files ``uncounted simulate --seed N`` writes),
     ``out/casebook.sqlite3`` and the report in ``out/report``. ``linkage`` is
     ``"truth"`` (the simulator's events; the default, see :data:`DEMO_LINKAGE`) or
-    ``"splink"`` (the probabilistic linker, as on real testimony).
+    ``"splink"`` (the probabilistic linker, as on real testimony), which then clusters
+    at ``threshold`` (default: the report's).
     """
-    if linkage not in ("truth", "splink"):
-        from uncounted.errors import ConfigurationError
+    from uncounted.errors import ConfigurationError
 
+    if linkage not in ("truth", "splink"):
         raise ConfigurationError(f"demo linkage must be truth or splink, got {linkage!r}")
+    if threshold is not None and linkage != "splink":
+        raise ConfigurationError("--threshold applies to --linkage splink only")
+    if threshold is not None and not 0.0 < threshold < 1.0:
+        raise ConfigurationError(f"--threshold must be between 0 and 1, got {threshold}")
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from uncounted.report.settings import ReportSettings
@@ -209,6 +215,7 @@ def run_demo(
             seed=seed,
             lang=lang,
             linkage=linkage,
+            link_threshold=ReportSettings.link_threshold if threshold is None else threshold,
             truth_links=str(world_dir / "truth" / "report_event.csv")
             if linkage == "truth"
             else None,
