@@ -187,3 +187,23 @@ def test_bad_frequencies_are_rejected() -> None:
         ClosedP().fit_frequencies(np.array([3.0, 1.0, 2.0]), t=2)
     with pytest.raises(ConfigurationError):
         ClosedP(level=0.0)
+
+
+def test_an_unbounded_behaviour_model_does_not_stop_the_others() -> None:
+    # A 3-list table of the estimator study (three_lists, seed 500013) on which the Mbh
+    # fit drives 1 + exp(beta2) - exp(beta1) to exactly 0: its abundance is unbounded.
+    # Before, the division raised and no model was reported at all (2 of 200 study
+    # replicates). Now Mbh is infinite and flagged; the others are as usual.
+    table = [0, 132, 113, 38, 154, 65, 41, 18]  # index = A + 2 B + 4 C
+    h = CaptureHistories.from_table(table, ["A", "B", "C"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = ClosedP().fit(h)
+    models = fitted.models_.set_index("model")
+    assert math.isinf(models.loc["Mbh", "estimate"]) and math.isnan(models.loc["Mbh", "stderr"])
+    assert models.loc["Mbh", "info_fit"] != 0
+    assert any("Mbh" in str(w.message) for w in caught if w.category is ModelFitWarning)
+    others = models.drop(index="Mbh")["estimate"]
+    assert np.isfinite(others).all()
+    # Mt, the independence model, is the Lincoln-Petersen-type MLE: more than the 561 seen.
+    assert 561 < models.loc["Mt", "estimate"] < 1_500

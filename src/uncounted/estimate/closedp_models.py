@@ -74,6 +74,9 @@ MODELS_T_TWO_OCCASIONS = ("M0", "Mt", "Mb")
 MODELS_0 = ("M0", "Mh Chao (LB)", "Mh Poisson2", "Mh Darroch", "Mh Gamma3.5")
 
 _BIAS_WARNING = "the asymptotic bias is large"
+# Mb and Mbh divide by 1 + exp(beta2) - exp(beta1); when the fit drives it to 0 the
+# abundance is unbounded (R gives Inf and goes on with the other models).
+_UNBOUNDED_WARNING = "the abundance is unbounded (its denominator is 0): the model does not fit"
 _POISSON_THETA = 2.0
 _GAMMA_THETA = 3.5
 
@@ -223,6 +226,8 @@ def _fit_one(
         stderr = math.sqrt(mu0 + mu0**2 * fit.cov[0, 0])
     else:
         abundance, stderr = abundance_rule(coef, fit.cov)
+        if math.isinf(abundance):
+            warnings.append(_UNBOUNDED_WARNING)
     if not math.isnan(bias) and abs(bias) > 0.1 * abundance:
         warnings.append(_BIAS_WARNING)
     bic = fit.aic + (math.log(n) - 2.0) * fit.rank
@@ -291,6 +296,8 @@ def _behaviour_abundance(t: int) -> AbundanceRule:
     def rule(coef: FloatArray, cov: FloatArray) -> tuple[float, float]:
         b0, b1, b2 = (float(c) for c in coef[:3])
         denom = 1.0 + math.exp(b2) - math.exp(b1)
+        if denom == 0.0:
+            return math.inf, math.nan
         abundance = math.exp(b0) * (1.0 + math.exp(b2)) ** t / denom
         grad = abundance * np.array(
             [
@@ -310,6 +317,8 @@ def _behaviour_h_abundance(t: int) -> AbundanceRule:
     def rule(coef: FloatArray, cov: FloatArray) -> tuple[float, float]:
         b0, eta, b1, b2 = (float(c) for c in coef[:4])
         denom = 1.0 + math.exp(b2) - math.exp(b1)
+        if denom == 0.0:
+            return math.inf, math.nan
         ratio = math.exp(eta + b1) / denom
         scale = math.exp(b0) * (1.0 + math.exp(b2)) ** (t - 1)
         abundance = scale * (1.0 + ratio)
