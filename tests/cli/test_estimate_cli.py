@@ -277,3 +277,22 @@ def test_all_on_kosovo_compares_every_capture_method(run_json: Callable[..., Any
         assert d.get("error") is None, d.get("error")
         assert d["estimate"] > 4400
     assert "models" in data[1]
+
+
+def test_closedp_says_a_model_is_unbounded(tmp_path: Path, run: Callable[..., Ran]) -> None:
+    # On this table Mbh's abundance has no upper bound (tests/estimate/test_closedp.py):
+    # the table says so in words, the JSON has null, and every other model is shown.
+    path = tmp_path / "mbh.csv"
+    path.write_text(
+        "A,B,C,count\n1,0,0,132\n0,1,0,113\n1,1,0,38\n0,0,1,154\n1,0,1,65\n0,1,1,41\n1,1,1,18\n",
+        encoding="utf-8",
+    )
+    out = run(str(path), "--method", "closedp")
+    assert out.returncode == 0, out.stderr
+    (row,) = [line for line in out.stdout.splitlines() if line.lstrip("│┃ ").startswith("Mbh ")]
+    assert "unbounded" in row
+    models = {
+        m["model"]: m for m in json.loads(run(str(path), "--method", "closedp", "--json").stdout)
+    }
+    assert models["Mbh"]["estimate"] is None
+    assert all(m["estimate"] is not None for name, m in models.items() if name != "Mbh")

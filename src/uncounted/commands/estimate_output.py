@@ -79,6 +79,9 @@ def _number(x: Any, digits: int | None = None) -> str:
     if x is None:
         return "-"
     value = float(x)
+    if value == math.inf:
+        # A model whose estimate has no upper bound (Rcapture prints Inf).
+        return "unbounded"
     if not math.isfinite(value):
         return "-"
     if digits is None:
@@ -100,10 +103,12 @@ def print_tables(outcome: Outcome) -> None:
         table = Table(
             "model", "estimate", f"{pct} interval", "stderr", "deviance", "df", "AIC", "BIC"
         )
-        for row in closedp_models(result):
+        # The frame's own estimates: the rows hold JSON values, where an unbounded one is null.
+        raw = result.models["estimate"].tolist() if result.models is not None else []
+        for row, estimate in zip(closedp_models(result), raw, strict=True):
             table.add_row(
                 str(row["model"]),
-                _number(row["estimate"]),
+                _number(estimate),
                 f"{_number(row.get('lower'))} to {_number(row.get('upper'))}",
                 _number(row["stderr"], 1),
                 _number(row["deviance"], 2),
