@@ -158,14 +158,23 @@ def run_demo(
         raise ConfigurationError(f"demo linkage must be truth or splink, got {linkage!r}")
     if threshold is not None and linkage != "splink":
         raise ConfigurationError("--threshold applies to --linkage splink only")
-    if threshold is not None and not 0.0 < threshold < 1.0:
-        raise ConfigurationError(f"--threshold must be between 0 and 1, got {threshold}")
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from uncounted.report.settings import ReportSettings
     from uncounted.simulate import simulate_world, write_world
 
     out = out.resolve()
+    # Settings first: they check themselves, so a bad one stops the demo before it
+    # writes anything.
+    settings = ReportSettings(
+        seed=seed,
+        lang=lang,
+        linkage=linkage,
+        link_threshold=ReportSettings.link_threshold if threshold is None else threshold,
+        truth_links=str(out / "world" / "truth" / "report_event.csv")
+        if linkage == "truth"
+        else None,
+    )
     out.mkdir(parents=True, exist_ok=True)
     world_dir, db = _fresh(out)
     result = DemoResult(out=out, seed=seed)
@@ -211,15 +220,6 @@ def run_demo(
         import_path(world_dir, progress=imported)
         end("import", started)
 
-        settings = ReportSettings(
-            seed=seed,
-            lang=lang,
-            linkage=linkage,
-            link_threshold=ReportSettings.link_threshold if threshold is None else threshold,
-            truth_links=str(world_dir / "truth" / "report_event.csv")
-            if linkage == "truth"
-            else None,
-        )
         result.truth = world_truth(world, settings.period)
         from uncounted.pipeline.publish import run_report
 
