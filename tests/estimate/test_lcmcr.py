@@ -287,6 +287,23 @@ def test_chains_in_threads_equal_chains_in_sequence() -> None:
     assert one.estimate_.diagnostics["rhat"] is not None
 
 
+def test_chains_run_side_by_side_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # By default every chain gets a core, up to the cores there are; the draws are those
+    # of chains run one after another.
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert LCMCR(chains=3)._jobs() == 2
+    assert LCMCR(chains=1)._jobs() == 1
+    assert LCMCR(chains=3, n_jobs=1)._jobs() == 1
+    h = _small_histories()
+    default = LCMCR(seed=4, chains=2, **QUICK).fit(h)
+    sequence = LCMCR(seed=4, chains=2, n_jobs=1, **QUICK).fit(h)
+    pd.testing.assert_frame_equal(default.trace_, sequence.trace_)
+    with pytest.raises(ConfigurationError, match="n_jobs"):
+        LCMCR(seed=4, n_jobs=0, **QUICK).fit(h)
+
+
 def test_estimate_and_trace_shapes() -> None:
     h = _small_histories()
     with warnings.catch_warnings():

@@ -56,7 +56,10 @@ def estimate(
         None, "--thin", help="lcmcr: sweeps between kept samples [default: 100]."
     ),
     chains: int | None = typer.Option(
-        None, "--chains", help="lcmcr: number of chains [default: 1]."
+        None,
+        "--chains",
+        help="lcmcr: number of chains, run side by side on the processor's cores; each "
+        "keeps --samples draws [default: 1].",
     ),
     delta: float | None = typer.Option(
         None, "--delta", help="dga: hyper-Dirichlet prior mass per cell [default: 2^-lists]."

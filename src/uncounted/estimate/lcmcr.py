@@ -19,6 +19,7 @@ a negative binomial each sweep.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 import warnings
@@ -98,8 +99,10 @@ class LCMCR:
     progress : callable or None
         Called as ``progress(sweeps_done, sweeps_total)`` (all chains together) while
         sampling.
-    n_jobs : int
+    n_jobs : int or None
         Chains run at the same time, in threads (the compiled sampler releases the GIL).
+        None: as many as there are chains and processor cores. Each chain has its own
+        random stream, so the draws are the same whatever this is.
 
     Attributes
     ----------
@@ -144,7 +147,7 @@ class LCMCR:
         level: float = 0.95,
         seed: int | None = None,
         progress: Progress | None = None,
-        n_jobs: int = 1,
+        n_jobs: int | None = None,
     ) -> None:
         self.K = K
         self.a_alpha = a_alpha
@@ -182,6 +185,8 @@ class LCMCR:
         problems = []
         for name in ("K", "samples", "thin", "chains", "n_jobs"):
             value = getattr(self, name)
+            if name == "n_jobs" and value is None:
+                continue
             if not isinstance(value, int | np.integer) or value < 1:
                 problems.append(f"{name} must be a whole number >= 1, got {value!r}")
         if not isinstance(self.burnin, int | np.integer) or self.burnin < 0:
@@ -230,8 +235,9 @@ class LCMCR:
         reporter = _Reporter(self.progress, per_chain * self.chains)
 
         started = time.perf_counter()
-        if self.n_jobs > 1 and self.chains > 1:
-            with ThreadPoolExecutor(max_workers=min(self.n_jobs, self.chains)) as pool:
+        jobs = self._jobs()
+        if jobs > 1:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
                 results = list(
                     pool.map(lambda s: self._run_chain(data, tree, s, reporter), streams)
                 )
@@ -242,6 +248,12 @@ class LCMCR:
         self.trace_ = _trace_frame(results, data.n_observed)
         self.estimate_ = self._summarise(data, results, entropy, seconds)
         return self
+
+    def _jobs(self) -> int:
+        """Chains to run at once: ``n_jobs``, or one per chain up to the cores here."""
+        if self.n_jobs is not None:
+            return max(1, min(self.n_jobs, self.chains))
+        return max(1, min(self.chains, os.cpu_count() or 1))
 
     def _run_chain(
         self,
