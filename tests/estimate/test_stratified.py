@@ -257,3 +257,22 @@ def test_loglinear_strata_combine_by_bootstrap() -> None:
     assert total.lower < total.point < total.upper
     assert total.lower < truth < total.upper  # one seeded world: a gross-error check
     assert total.draws is not None and total.draws.size == 100
+
+
+def test_chain_agreement_of_every_stratum_reaches_the_total() -> None:
+    # A published stratified figure must say whether each stratum's chains agreed: the
+    # total reports the worst R-hat, and each stratum its own with its ESS.
+    from uncounted.estimate.lcmcr import LCMCR
+
+    df, _ = _three_list_world(11)
+    fitted = StratifiedEstimator(
+        lambda: LCMCR(seed=3, chains=2, burnin=200, samples=100, thin=2), ["year"], seed=2
+    ).fit(df)
+    strata = fitted.estimate_.diagnostics["strata"]
+    rhats = [float(part["rhat"]) for part in strata.values()]
+    assert all("ess" in part for part in strata.values())
+    assert fitted.estimate_.diagnostics["rhat"] == max(rhats)
+    one_chain = StratifiedEstimator(
+        lambda: LCMCR(seed=3, burnin=200, samples=100, thin=2), ["year"], seed=2
+    ).fit(df)
+    assert one_chain.estimate_.diagnostics["rhat"] is None

@@ -199,6 +199,11 @@ class StratifiedEstimator:
         alpha = 1 - self.level
         lower, upper = (float(x) for x in np.quantile(total, [alpha / 2, 1 - alpha / 2]))
         first = next(iter(self.estimates_.values()))
+        rhats = [
+            float(e.diagnostics["rhat"])
+            for e in self.estimates_.values()
+            if e.diagnostics.get("rhat") is not None
+        ]
         how = (
             "summed posterior draws"
             if all_draws
@@ -216,12 +221,19 @@ class StratifiedEstimator:
             diagnostics={
                 "combination": how,
                 "replicates": int(total.size),
+                # The worst chain agreement of any stratum (samplers with several chains).
+                "rhat": max(rhats) if rhats else None,
                 "strata": {
                     label: {
                         "n_observed": e.n_observed,
                         "estimate": e.point,
                         "lower": e.lower,
                         "upper": e.upper,
+                        **{
+                            key: e.diagnostics[key]
+                            for key in ("rhat", "ess")
+                            if e.diagnostics.get(key) is not None
+                        },
                     }
                     for label, e in self.estimates_.items()
                 },

@@ -17,12 +17,15 @@ LINKAGE_METHODS = ("splink", "store", "truth")
 
 @dataclass(frozen=True)
 class LCMCRSettings:
-    """The latent-class sampler's settings (LCMCR's documented example settings)."""
+    """The latent-class sampler's settings: LCMCR's documented example settings, in two
+    chains run side by side (each keeps ``samples`` draws), so that every published
+    figure comes with R-hat and a warning when the chains disagree."""
 
     K: int = 10
     burnin: int = 10_000
     samples: int = 1_000
     thin: int = 100
+    chains: int = 2
 
 
 @dataclass(frozen=True)
