@@ -118,6 +118,19 @@ def test_replicates_keep_the_number_of_events_at_a_strict_threshold(
     assert result.model_json()["settings"]["replicate_threshold"] == 0.5
 
 
+def test_other_thresholds_cluster_the_same_pairs(small_world_dir: Path) -> None:
+    # The sensitivity clusterings reuse the model and pairs: at the main threshold one
+    # is the linkage itself, and a stricter one holds at least as many events.
+    reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
+    settings = LinkSettings(event_threshold=0.8, other_thresholds=(0.8, 0.95), seed=3)
+    result = link_records(reports, settings=settings)
+    pd.testing.assert_frame_equal(result.by_threshold[0.8], result.report_event)
+    strict = result.by_threshold[0.95]
+    assert strict["report_id"].tolist() == result.report_event["report_id"].tolist()
+    assert strict["event_id"].nunique() > result.report_event["event_id"].nunique()
+    assert result.model_json()["settings"]["other_thresholds"] == [0.8, 0.95]
+
+
 def test_reviewer_decisions_bind(small_world_dir: Path, linked: LinkResult) -> None:
     reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
     mentions = pd.read_csv(

@@ -241,10 +241,16 @@ def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
     assert estimate["lower"] <= true_total <= estimate["upper"], (estimate, true_total)
     documented = summary["n_events_documented"]
     rows = summary["linkage_sensitivity"]
-    assert [r["linkage"] for r in rows][:1] == ["linkage used"] and len(rows) >= 2
+    labels = [r["linkage"] for r in rows]
+    assert labels == ["linkage used", "threshold 0.5", "threshold 0.9", "replicate 1"]
     assert rows[0]["documented"] == documented
+    # A lower threshold joins more and a higher one splits more: the rows are clusterings
+    # at those thresholds, not the main one repeated.
+    documented_at = {r["linkage"]: r["documented"] for r in rows}
+    assert documented_at["threshold 0.5"] < documented < documented_at["threshold 0.9"]
     linkage = summary["provenance"]["linkage"]
     assert linkage["method"] == "splink" and linkage["model"]["events"]
+    assert linkage["other_thresholds"] == ["threshold 0.5", "threshold 0.9"]
 
 
 def test_the_demo_refuses_an_unknown_linkage(tmp_path: Path) -> None:

@@ -23,6 +23,20 @@ def test_settings_survive_json_unchanged() -> None:
     assert again == settings
 
 
+def test_settings_of_an_older_summary_mean_what_they_meant_then() -> None:
+    # A summary.json written before LCMCR ran two chains, and before the linkage
+    # sensitivity clustered at other thresholds, reruns as it ran: one chain, no other
+    # thresholds. Otherwise `uncounted rerun` would not reproduce its figures.
+    older = ReportSettings().to_dict()
+    del older["link_other_thresholds"]
+    del older["lcmcr"]["chains"]
+    again = ReportSettings.from_dict(json.loads(json.dumps(older)))
+    assert again.lcmcr.chains == 1
+    assert again.link_other_thresholds == ()
+    assert ReportSettings().lcmcr.chains == 2
+    assert ReportSettings().link_other_thresholds == (0.5, 0.9)
+
+
 @pytest.mark.parametrize(
     ("values", "word"),
     [
@@ -30,6 +44,7 @@ def test_settings_survive_json_unchanged() -> None:
         ({"min_cell": 0}, "--min-cell"),
         ({"period": (2010, 2000)}, "period"),
         ({"linkage": "truth"}, "truth_links"),
+        ({"link_other_thresholds": (0.5, 1.0)}, "sensitivity thresholds"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(values: dict[str, object], word: str) -> None:

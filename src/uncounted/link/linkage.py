@@ -61,6 +61,9 @@ class LinkSettings:
         drawn for them to merge; at 0.5, a majority.
     seed : int
         Seed of training samples and replicate draws.
+    other_thresholds : tuple of float
+        Event thresholds to cluster at as well, from the same model and pairs, for a
+        sensitivity analysis (``LinkResult.by_threshold``).
     backend : {"duckdb", "spark"}
     separate_sources : bool
         Reports of one source are never one event (unless a reviewer says so).
@@ -79,6 +82,7 @@ class LinkSettings:
     # more events than its linkage) and a low one chains. A majority is neutral.
     replicate_threshold: float = 0.5
     seed: int = 1
+    other_thresholds: tuple[float, ...] = ()
     backend: Backend = "duckdb"
     separate_sources: bool = True
     refine: RefineSettings = field(default_factory=RefineSettings)
@@ -92,6 +96,7 @@ class LinkSettings:
             "replicates": self.replicates,
             "replicate_threshold": self.replicate_threshold,
             "seed": self.seed,
+            "other_thresholds": list(self.other_thresholds),
             "backend": self.backend,
             "separate_sources": self.separate_sources,
             "refine": vars(self.refine),
@@ -127,6 +132,8 @@ class LinkResult:
         report of the other event it may belong to, scored like ``event_pairs``
         (:func:`uncounted.link.review.event_review_queue`).
     replicates : list of Replicate
+    by_threshold : dict of float to DataFrame
+        ``report_id, event_id`` clustered at each of ``settings.other_thresholds``.
     diagnostics : dict
         Sizes, candidate pairs per record, numbers of constraints.
     settings : LinkSettings
@@ -142,6 +149,7 @@ class LinkResult:
     diagnostics: dict[str, Any]
     settings: LinkSettings
     event_review: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_threshold: dict[float, pd.DataFrame] = field(default_factory=dict)
 
     def model_json(self) -> dict[str, Any]:
         """The trained models, settings and diagnostics as one JSON-ready dictionary."""
@@ -307,6 +315,8 @@ def link_records(
         event_linker, features, mention_table, victim_pairs, mention_constraints, settings
     )
     clock.lap("replicates")
+    by_threshold = _by_threshold(event_linker, features, settings)
+    clock.lap("other_thresholds")
     diagnostics = {
         "reports": len(features),
         "mentions": len(mention_table),
@@ -330,6 +340,7 @@ def link_records(
         diagnostics=diagnostics,
         settings=settings,
         event_review=event_review if event_review is not None else pd.DataFrame(),
+        by_threshold=by_threshold,
     )
 
 
@@ -471,6 +482,21 @@ def _cluster_victims(
         cannot_link=constraints.cannot_link,
     )
     return join_single_victim_events(table, labels, constraints.cannot_link)
+
+
+def _by_threshold(
+    event_linker: _EventLinker | None, features: pd.DataFrame, settings: LinkSettings
+) -> dict[float, pd.DataFrame]:
+    out = {}
+    for threshold in settings.other_thresholds:
+        if event_linker is None:
+            labels = np.arange(len(features), dtype=np.int64)
+        else:
+            labels = event_linker.cluster(event_linker.pairs, settings.refine, threshold=threshold)
+        out[float(threshold)] = pd.DataFrame(
+            {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", labels, 6)}
+        )
+    return out
 
 
 def _replicates(

@@ -34,12 +34,19 @@ class Linkage:
     report_event: pd.DataFrame
     replicates: dict[str, pd.DataFrame] = field(default_factory=dict)
     model: dict[str, Any] | None = None
+    by_threshold: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def alternatives(self) -> dict[str, pd.DataFrame]:
+        """Every other linkage for the sensitivity analysis: other thresholds, then
+        replicates."""
+        return {**self.by_threshold, **self.replicates}
 
     def provenance(self) -> dict[str, Any]:
         return {
             "method": self.method,
             "events": int(self.report_event["event_id"].nunique()),
             "replicates": len(self.replicates),
+            "other_thresholds": list(self.by_threshold),
             "model": self.model,
         }
 
@@ -109,7 +116,11 @@ def _splink(casebook: Casebook, settings: ReportSettings) -> Linkage:
             event_threshold=settings.link_threshold,
             replicates=settings.link_replicates,
             seed=settings.seed,
+            other_thresholds=tuple(
+                t for t in settings.link_other_thresholds if t != settings.link_threshold
+            ),
         ),
     )
     replicates = {f"replicate {r.number}": r.report_event for r in result.replicates}
-    return Linkage("splink", result.report_event, replicates, result.model_json())
+    by_threshold = {f"threshold {t:g}": frame for t, frame in result.by_threshold.items()}
+    return Linkage("splink", result.report_event, replicates, result.model_json(), by_threshold)

@@ -141,7 +141,7 @@ def run_report(
         linkage.report_event,
         settings,
         claims=claims,
-        replicates=linkage.replicates,
+        replicates=linkage.alternatives(),
         truth=truth,
         progress=stage,
     )
