@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -251,6 +252,12 @@ def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
     linkage = summary["provenance"]["linkage"]
     assert linkage["method"] == "splink" and linkage["model"]["events"]
     assert linkage["other_thresholds"] == ["threshold 0.5", "threshold 0.9"]
+    # The interval does not carry the linker's errors, and the report says so; a report
+    # on the simulator's events has no such caveat.
+    caveat = "not the linker's errors"
+    assert any(caveat in c for c in summary["caveats"])
+    assert caveat in html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert not any(caveat in c for c in truth_linked["caveats"])
 
 
 def test_the_demo_refuses_an_unknown_linkage(tmp_path: Path) -> None:

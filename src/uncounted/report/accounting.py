@@ -19,6 +19,7 @@ from uncounted.estimate.result import Estimate
 from uncounted.report.claims import judge_claims
 from uncounted.report.events import build_events
 from uncounted.report.headline import Headline, estimate_headline
+from uncounted.report.i18n import TEXT
 from uncounted.report.methods import (
     MethodRun,
     capture_methods,
@@ -154,7 +155,8 @@ def build_accounting(
         claims=judged,
         tables=tables,
         truth=truth,
-        notes=[PEOPLE_CAVEAT],
+        notes=[PEOPLE_CAVEAT]
+        + ([TEXT["linker_caveat"][0]] if settings.linkage == "splink" else []),
     )
 
 

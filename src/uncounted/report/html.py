@@ -213,6 +213,10 @@ def render_html(a: Accounting, charts: dict[str, str], lang: Lang, chart_note: s
         ),
     )
     sensitivity_note = "" if len(a.sensitivity) > 1 else _e(t("unavailable_linkage", lang))
+    if a.settings.linkage == "splink":
+        sensitivity_note = " ".join(
+            x for x in (_e(t("linker_caveat", lang)), sensitivity_note) if x
+        )
     section(
         "linkage",
         "linkage_sensitivity",
