@@ -274,6 +274,25 @@ def test_report_refuses_a_threshold_outside_0_1(tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0.5,x", "--sensitivity-thresholds takes numbers separated by commas"),
+        ("0.5,1.2", "sensitivity thresholds must be between 0 and 1, got 1.2"),
+    ],
+)
+def test_report_refuses_bad_sensitivity_thresholds(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    # Checked before the casebook is opened: nothing is read or written.
+    done = run_cli(
+        "report", "--out", str(tmp_path / "r"), "--sensitivity-thresholds", value
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert not (tmp_path / "r").exists()
+
+
 def test_the_demo_takes_a_threshold_only_for_the_linker(tmp_path: Path) -> None:
     done = run_cli("demo", "--out", str(tmp_path / "d"), "--threshold", "0.5")
     assert done.returncode == 2

@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
+from uncounted.errors import ConfigurationError
 from uncounted.report.settings import ReportSettings
+
+_DEFAULT_SENSITIVITY = ",".join(str(value) for value in ReportSettings.link_other_thresholds)
 
 
 def register(app: typer.Typer) -> None:
@@ -79,6 +82,14 @@ def report_command(
             "beside the headline.",
         ),
     ] = ReportSettings.link_replicates,
+    sensitivity_thresholds: Annotated[
+        str,
+        typer.Option(
+            "--sensitivity-thresholds",
+            help="With --linkage splink: other thresholds to cluster at for the linkage "
+            "sensitivity, comma-separated ('' for none).",
+        ),
+    ] = _DEFAULT_SENSITIVITY,
 ) -> None:
     """Read the casebook, link its reports into events, estimate events and people executed
     with their intervals, check published claims and write OUT/report.html (Korean or
@@ -94,6 +105,7 @@ def report_command(
         linkage=linkage,
         link_threshold=threshold,
         link_replicates=replicates,
+        link_other_thresholds=_thresholds(sensitivity_thresholds),
         truth_links=None if truth_links is None else str(truth_links.resolve()),
         boundaries=None if boundaries is None else str(boundaries.resolve()),
         claims=None if claims is None else str(claims.resolve()),
@@ -102,6 +114,22 @@ def report_command(
     with console.status("reading the casebook") as status:
         run = run_report(db, out, settings, progress=lambda step: status.update(step))
     _print_summary(run.summary, out)
+
+
+def _thresholds(text: str) -> tuple[float, ...]:
+    """``--sensitivity-thresholds``: numbers between 0 and 1 (checked by the settings)."""
+    values = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            values.append(float(part))
+        except ValueError:
+            raise ConfigurationError(
+                f"--sensitivity-thresholds takes numbers separated by commas (e.g. 0.5,0.9), "
+                f"got {part!r}"
+            ) from None
+    return tuple(values)
 
 
 def rerun_command(
