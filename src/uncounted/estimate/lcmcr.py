@@ -183,10 +183,9 @@ class LCMCR:
 
     def _check_settings(self) -> None:
         problems = []
-        for name in ("K", "samples", "thin", "chains", "n_jobs"):
+        checked = ("K", "samples", "thin", "chains") + (() if self.n_jobs is None else ("n_jobs",))
+        for name in checked:
             value = getattr(self, name)
-            if name == "n_jobs" and value is None:
-                continue
             if not isinstance(value, int | np.integer) or value < 1:
                 problems.append(f"{name} must be a whole number >= 1, got {value!r}")
         if not isinstance(self.burnin, int | np.integer) or self.burnin < 0:
