@@ -131,6 +131,30 @@ def test_other_thresholds_cluster_the_same_pairs(small_world_dir: Path) -> None:
     assert result.model_json()["settings"]["other_thresholds"] == [0.8, 0.95]
 
 
+def test_one_sided_linkages_move_one_kind_of_decision_each(small_world_dir: Path) -> None:
+    from uncounted.link.one_sided import JOINED, UNDONE
+
+    reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
+    result = link_records(reports, settings=LinkSettings(event_threshold=0.8, one_sided=True))
+    main = result.report_event
+    events = main["event_id"].nunique()
+    assert list(result.one_sided) == [UNDONE, JOINED]
+    moved = result.diagnostics["one_sided_moved"]
+    for frame in result.one_sided.values():
+        assert frame["report_id"].tolist() == main["report_id"].tolist()
+    # Undoing joins only splits reports off (every new event is one report), joining
+    # only puts lone reports into events: each moved report is one event more or less.
+    undone = result.one_sided[UNDONE]["event_id"]
+    joined = result.one_sided[JOINED]["event_id"]
+    assert undone.nunique() == events + moved[UNDONE]
+    assert joined.nunique() == events - moved[JOINED]
+    assert moved[UNDONE] > 0 and moved[JOINED] > 0
+    split_off = main.assign(new=undone)
+    assert (split_off.groupby("new")["event_id"].nunique() == 1).all()
+    assert result.model_json()["settings"]["one_sided"] is True
+    assert link_records(reports, settings=LinkSettings(event_threshold=0.8)).one_sided == {}
+
+
 def test_reviewer_decisions_bind(small_world_dir: Path, linked: LinkResult) -> None:
     reports = pd.read_csv(small_world_dir / "reports.csv", dtype=str, keep_default_na=False)
     mentions = pd.read_csv(

@@ -138,7 +138,7 @@ def test_a_cannot_link_keeps_two_reports_apart() -> None:
 
 
 def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
-    from uncounted.link.refine import alternatives
+    from uncounted.link.refine import alternatives, fit_table
 
     # Two events: R0-R2 in county a (R2 tells county b: it may belong to the other),
     # R3-R4 in county b.
@@ -153,9 +153,8 @@ def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
     )
     candidates = pd.DataFrame({"id_l": ["R0", "R2", "R2", "R0"], "id_r": ["R1", "R3", "R0", "R4"]})
     labels = np.array([0, 0, 0, 1, 1])
-    table = alternatives(
-        features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1)
-    ).set_index("report")
+    fits = fit_table(features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1))
+    table = alternatives(fits, labels).set_index("report")
     # R2 against its own (R0, R1: county and method differ) and against R3-R4's event
     # (county and method agree, the date differs): the other event fits it better.
     assert table.loc[2, "event"] == 0 and table.loc[2, "alternative"] == 1

@@ -243,15 +243,24 @@ def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
     documented = summary["n_events_documented"]
     rows = summary["linkage_sensitivity"]
     labels = [r["linkage"] for r in rows]
-    assert labels == ["linkage used", "threshold 0.5", "threshold 0.9", "replicate 1"]
+    assert labels[:3] == ["linkage used", "threshold 0.5", "threshold 0.9"]
+    assert labels[3].startswith("uncertain joins across collections undone (")
+    assert labels[4].startswith("uncertain lone reports joined (")
+    assert labels[5:] == ["replicate 1"]
     assert rows[0]["documented"] == documented
     # A lower threshold joins more and a higher one splits more: the rows are clusterings
     # at those thresholds, not the main one repeated.
     documented_at = {r["linkage"]: r["documented"] for r in rows}
     assert documented_at["threshold 0.5"] < documented < documented_at["threshold 0.9"]
+    # Undoing joins adds events and raises the count; joining lone reports removes
+    # events and lowers it: the two kinds of linkage error, one at a time.
+    undone, joined = rows[3], rows[4]
+    assert joined["documented"] < documented < undone["documented"]
+    assert joined["estimate"] < rows[0]["estimate"] < undone["estimate"]
     linkage = summary["provenance"]["linkage"]
     assert linkage["method"] == "splink" and linkage["model"]["events"]
     assert linkage["other_thresholds"] == ["threshold 0.5", "threshold 0.9"]
+    assert linkage["one_sided"] == labels[3:5]
     # The interval does not carry the linker's errors, and the report says so; a report
     # on the simulator's events has no such caveat.
     caveat = "not the linker's errors"

@@ -25,14 +25,18 @@ def test_settings_survive_json_unchanged() -> None:
 
 def test_settings_of_an_older_summary_mean_what_they_meant_then() -> None:
     # A summary.json written before LCMCR ran two chains, and before the linkage
-    # sensitivity clustered at other thresholds, reruns as it ran: one chain, no other
-    # thresholds. Otherwise `uncounted rerun` would not reproduce its figures.
+    # sensitivity clustered at other thresholds or showed the one-sided linkages, reruns
+    # as it ran: one chain, no other thresholds, no one-sided rows. Otherwise `uncounted
+    # rerun` would not reproduce its figures.
     older = ReportSettings().to_dict()
     del older["link_other_thresholds"]
+    del older["link_one_sided"]
     del older["lcmcr"]["chains"]
     again = ReportSettings.from_dict(json.loads(json.dumps(older)))
     assert again.lcmcr.chains == 1
     assert again.link_other_thresholds == ()
+    assert again.link_one_sided is False
+    assert ReportSettings().link_one_sided is True
     assert ReportSettings().lcmcr.chains == 2
     assert ReportSettings().link_other_thresholds == (0.5, 0.9)
 

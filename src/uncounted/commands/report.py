@@ -90,6 +90,15 @@ def report_command(
             "sensitivity, comma-separated ('' for none).",
         ),
     ] = _DEFAULT_SENSITIVITY,
+    one_sided: Annotated[
+        bool,
+        typer.Option(
+            "--one-sided/--no-one-sided",
+            help="With --linkage splink: also estimate with the uncertain joins across "
+            "collections undone, and with the uncertain lone reports joined (the two "
+            "linkage errors that move the count, one at a time).",
+        ),
+    ] = ReportSettings.link_one_sided,
 ) -> None:
     """Read the casebook, link its reports into events, estimate events and people executed
     with their intervals, check published claims and write OUT/report.html (Korean or
@@ -106,6 +115,7 @@ def report_command(
         link_threshold=threshold,
         link_replicates=replicates,
         link_other_thresholds=_thresholds(sensitivity_thresholds),
+        link_one_sided=one_sided,
         truth_links=None if truth_links is None else str(truth_links.resolve()),
         boundaries=None if boundaries is None else str(boundaries.resolve()),
         claims=None if claims is None else str(claims.resolve()),

@@ -29,8 +29,9 @@ from uncounted.link.blocking import blocking_recall
 from uncounted.link.cluster import ClusterSettings, cluster_pairs
 from uncounted.link.constraints import Constraints, constraints_from_decisions
 from uncounted.link.model import TrainedModel, TrainingSettings, score_pairs, train_model
+from uncounted.link.one_sided import one_sided_linkages
 from uncounted.link.prepare import mention_features, report_features
-from uncounted.link.refine import RefineSettings, alternatives, refine_clusters
+from uncounted.link.refine import RefineSettings, alternatives, fit_table, refine_clusters
 from uncounted.link.replicates import sampled_pairs
 from uncounted.link.review import event_review_queue
 from uncounted.link.single_victim import join_single_victim_events, report_fit
@@ -64,6 +65,10 @@ class LinkSettings:
     other_thresholds : tuple of float
         Event thresholds to cluster at as well, from the same model and pairs, for a
         sensitivity analysis (``LinkResult.by_threshold``).
+    one_sided : bool
+        Also make the two linkages of :mod:`uncounted.link.one_sided` (uncertain joins
+        across collections undone; uncertain lone reports joined) for a sensitivity
+        analysis (``LinkResult.one_sided``).
     backend : {"duckdb", "spark"}
     separate_sources : bool
         Reports of one source are never one event (unless a reviewer says so).
@@ -83,6 +88,7 @@ class LinkSettings:
     replicate_threshold: float = 0.5
     seed: int = 1
     other_thresholds: tuple[float, ...] = ()
+    one_sided: bool = False
     backend: Backend = "duckdb"
     separate_sources: bool = True
     refine: RefineSettings = field(default_factory=RefineSettings)
@@ -97,6 +103,7 @@ class LinkSettings:
             "replicate_threshold": self.replicate_threshold,
             "seed": self.seed,
             "other_thresholds": list(self.other_thresholds),
+            "one_sided": self.one_sided,
             "backend": self.backend,
             "separate_sources": self.separate_sources,
             "refine": vars(self.refine),
@@ -134,6 +141,10 @@ class LinkResult:
     replicates : list of Replicate
     by_threshold : dict of float to DataFrame
         ``report_id, event_id`` clustered at each of ``settings.other_thresholds``.
+    one_sided : dict of str to DataFrame
+        With ``settings.one_sided``: ``report_id, event_id`` of the linkage with its
+        uncertain cross-collection joins undone and of the one with its uncertain lone
+        reports joined (:mod:`uncounted.link.one_sided`).
     diagnostics : dict
         Sizes, candidate pairs per record, numbers of constraints.
     settings : LinkSettings
@@ -150,6 +161,7 @@ class LinkResult:
     settings: LinkSettings
     event_review: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_threshold: dict[float, pd.DataFrame] = field(default_factory=dict)
+    one_sided: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def model_json(self) -> dict[str, Any]:
         """The trained models, settings and diagnostics as one JSON-ready dictionary."""
@@ -245,12 +257,17 @@ class _EventLinker:
     def _score(self, frame: pd.DataFrame, request: pd.DataFrame) -> pd.DataFrame:
         return score_pairs(self.model, frame, backend=self.settings.backend, pairs=request)
 
-    def review(self, labels: IntArray) -> pd.DataFrame:
-        """Reports that may belong to another event, as questions for a reviewer."""
-        ids = self.features["unique_id"].astype(str).to_numpy()
-        options = alternatives(
+    def fits(self, labels: IntArray) -> pd.DataFrame:
+        """Each report weighed against its own event and those it could join
+        (:func:`uncounted.link.refine.fit_table`)."""
+        return fit_table(
             self.features, labels, self.pairs, self._score, self.settings.refine, fixed=self.fixed
         )
+
+    def review(self, labels: IntArray, fits: pd.DataFrame) -> pd.DataFrame:
+        """Reports that may belong to another event, as questions for a reviewer."""
+        ids = self.features["unique_id"].astype(str).to_numpy()
+        options = alternatives(fits, labels)
         typical = report_fit(ids.tolist(), labels, self.pairs)
         return event_review_queue(
             options,
@@ -295,7 +312,12 @@ def link_records(
     event_model, event_pairs, event_labels, event_linker = _link_events(
         features, report_constraints, settings, clock
     )
-    event_review = event_linker.review(event_labels) if event_linker is not None else None
+    fits = event_linker.fits(event_labels) if event_linker is not None else None
+    event_review = (
+        event_linker.review(event_labels, fits)
+        if event_linker is not None and fits is not None
+        else None
+    )
     clock.lap("event_review")
     report_event = pd.DataFrame(
         {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", event_labels, 6)}
@@ -317,6 +339,21 @@ def link_records(
     clock.lap("replicates")
     by_threshold = _by_threshold(event_linker, features, settings)
     clock.lap("other_thresholds")
+    one_sided: dict[str, pd.DataFrame] = {}
+    moved: dict[str, int] = {}
+    if settings.one_sided and event_linker is not None and fits is not None:
+        for label, labels in one_sided_linkages(
+            features,
+            event_labels,
+            fits,
+            fixed=event_linker.fixed,
+            cannot_link=report_constraints.cannot_link,
+        ).items():
+            one_sided[label] = pd.DataFrame(
+                {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", labels, 6)}
+            )
+            # Each moved report adds (undone) or removes (joined) one event.
+            moved[label] = abs(len(set(labels.tolist())) - len(set(event_labels.tolist())))
     diagnostics = {
         "reports": len(features),
         "mentions": len(mention_table),
@@ -327,6 +364,7 @@ def link_records(
         "victim_candidate_pairs": len(victim_pairs),
         "report_decisions": len(report_constraints),
         "mention_decisions": len(mention_constraints),
+        "one_sided_moved": moved,
         "seconds": clock.laps,
     }
     return LinkResult(
@@ -341,6 +379,7 @@ def link_records(
         settings=settings,
         event_review=event_review if event_review is not None else pd.DataFrame(),
         by_threshold=by_threshold,
+        one_sided=one_sided,
     )
 
 

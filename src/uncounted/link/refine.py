@@ -32,7 +32,13 @@ import pandas as pd
 
 from uncounted.link.prepare import CHARGE_BITS
 
-__all__ = ["RefineSettings", "alternatives", "consensus_records", "refine_clusters"]
+__all__ = [
+    "RefineSettings",
+    "alternatives",
+    "consensus_records",
+    "fit_table",
+    "refine_clusters",
+]
 
 IntArray = npt.NDArray[np.int64]
 Scorer = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]
@@ -311,7 +317,7 @@ def _score_table(
     return pd.DataFrame({"r": report, "c": cluster, "w": weight, "s": score})
 
 
-def alternatives(
+def fit_table(
     features: pd.DataFrame,
     labels: IntArray,
     candidates: pd.DataFrame,
@@ -320,15 +326,15 @@ def alternatives(
     *,
     fixed: npt.NDArray[np.bool_] | None = None,
 ) -> pd.DataFrame:
-    """For each report, how well it fits its own event and the best other one.
+    """Every movable report weighed against its own event (without it) and against each
+    event it could join, as one round of :func:`refine_clusters` weighs it.
 
     Returns
     -------
     DataFrame
-        ``report`` (position), ``event`` and ``score`` (its own cluster, scored without
-        it), ``alternative`` and ``alternative_score`` (the best other cluster), scores
-        being match weights plus the size prior of :func:`refine_clusters`. Reports with
-        no other cluster to go to, and ``fixed`` ones, are left out.
+        ``r`` (report position), ``c`` (event), ``w`` (match weight against the event's
+        consensus) and ``s`` (``w`` plus the size prior). A report alone has no row for
+        its own event; ``fixed`` reports have none at all.
     """
     settings = settings or RefineSettings()
     labels = np.asarray(labels, dtype=np.int64)
@@ -336,7 +342,27 @@ def alternatives(
     fixed_mask = fixed if fixed is not None else np.zeros(len(labels), dtype=bool)
     scored = _score_round(features, labels, left, right, scorer, settings, fixed_mask)
     ids = features["unique_id"].astype(str).to_numpy()
-    table = _score_table(scored, ids, labels, settings)
+    return _score_table(scored, ids, labels, settings)
+
+
+def alternatives(table: pd.DataFrame, labels: IntArray) -> pd.DataFrame:
+    """For each report, how well it fits its own event and the best other one.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`fit_table` of these ``labels``.
+    labels : ndarray of int
+
+    Returns
+    -------
+    DataFrame
+        ``report`` (position), ``event`` and ``score`` (its own cluster, scored without
+        it), ``alternative`` and ``alternative_score`` (the best other cluster), scores
+        being match weights plus the size prior of :func:`refine_clusters`. Reports with
+        no other cluster to go to, reports alone, and ``fixed`` ones are left out.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
     table = table.sort_values(["s", "c"], ascending=[False, True], kind="stable")
     current = labels[table["r"].to_numpy()] == table["c"].to_numpy()
     own = table[current].drop_duplicates("r")[["r", "c", "s"]]

@@ -35,11 +35,12 @@ class Linkage:
     replicates: dict[str, pd.DataFrame] = field(default_factory=dict)
     model: dict[str, Any] | None = None
     by_threshold: dict[str, pd.DataFrame] = field(default_factory=dict)
+    one_sided: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def alternatives(self) -> dict[str, pd.DataFrame]:
-        """Every other linkage for the sensitivity analysis: other thresholds, then
-        replicates."""
-        return {**self.by_threshold, **self.replicates}
+        """Every other linkage for the sensitivity analysis: other thresholds, the
+        one-sided linkages, then replicates."""
+        return {**self.by_threshold, **self.one_sided, **self.replicates}
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class Linkage:
             "events": int(self.report_event["event_id"].nunique()),
             "replicates": len(self.replicates),
             "other_thresholds": list(self.by_threshold),
+            "one_sided": list(self.one_sided),
             "model": self.model,
         }
 
@@ -119,8 +121,16 @@ def _splink(casebook: Casebook, settings: ReportSettings) -> Linkage:
             other_thresholds=tuple(
                 t for t in settings.link_other_thresholds if t != settings.link_threshold
             ),
+            one_sided=settings.link_one_sided,
         ),
     )
     replicates = {f"replicate {r.number}": r.report_event for r in result.replicates}
     by_threshold = {f"threshold {t:g}": frame for t, frame in result.by_threshold.items()}
-    return Linkage("splink", result.report_event, replicates, result.model_json(), by_threshold)
+    moved = result.diagnostics.get("one_sided_moved", {})
+    one_sided = {
+        f"{label} ({moved.get(label, 0):,} reports)": frame
+        for label, frame in result.one_sided.items()
+    }
+    return Linkage(
+        "splink", result.report_event, replicates, result.model_json(), by_threshold, one_sided
+    )

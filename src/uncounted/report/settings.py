@@ -63,6 +63,10 @@ class ReportSettings:
     link_other_thresholds
         Thresholds the linkage sensitivity also clusters at (``splink`` only; the main
         threshold, if among them, is not repeated).
+    link_one_sided
+        The linkage sensitivity also shows the linkage with its uncertain joins across
+        collections undone and the one with its uncertain lone reports joined
+        (``splink`` only; :mod:`uncounted.link.one_sided`).
     truth_links : str or None
         ``report_event.csv`` of a simulated world, for ``linkage="truth"``.
     boundaries, claims : str or None
@@ -92,6 +96,9 @@ class ReportSettings:
     # How far the count moves with the threshold is the largest linkage uncertainty
     # measured on the demo's worlds (docs/report.md): the report shows it.
     link_other_thresholds: tuple[float, ...] = (0.5, 0.9)
+    # The threshold moves both kinds of linkage error together, which partly cancel; these
+    # two rows move one kind at a time (docs/report.md, "Linkage and the count").
+    link_one_sided: bool = True
     truth_links: str | None = None
     boundaries: str | None = None
     claims: str | None = None
@@ -145,6 +152,7 @@ class ReportSettings:
         # Settings written before a setting existed meant what the code then did, so a
         # rerun of an older summary.json reproduces its figures.
         values.setdefault("link_other_thresholds", ())
+        values.setdefault("link_one_sided", False)
         values["link_other_thresholds"] = tuple(float(t) for t in values["link_other_thresholds"])
         if isinstance(values.get("lcmcr"), dict):
             values["lcmcr"] = LCMCRSettings(**{"chains": 1, **values["lcmcr"]})
