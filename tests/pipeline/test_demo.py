@@ -257,6 +257,15 @@ def test_a_report_on_the_linker_s_events_shows_their_uncertainty(
     undone, joined = rows[3], rows[4]
     assert joined["documented"] < documented < undone["documented"]
     assert joined["estimate"] < rows[0]["estimate"] < undone["estimate"]
+    # The headline's range across the linker's uncertain decisions spans the intervals of
+    # the linkage used and of the two one-sided linkages, and no other row's.
+    span = estimate["linkage_range"]
+    assert span["lower"] == min(r["lower"] for r in rows[:1] + rows[3:5])
+    assert span["upper"] == max(r["upper"] for r in rows[:1] + rows[3:5])
+    assert span["lower"] <= estimate["lower"] and estimate["upper"] <= span["upper"]
+    assert "linkage_range" not in truth_linked["estimate"]
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "across the linker's uncertain decisions" in page
     linkage = summary["provenance"]["linkage"]
     assert linkage["method"] == "splink" and linkage["model"]["events"]
     assert linkage["other_thresholds"] == ["threshold 0.5", "threshold 0.9"]

@@ -37,6 +37,10 @@ PEOPLE_CAVEAT = (
 )
 
 
+USED = "linkage used"
+"""The sensitivity table's row of the linkage the headline is on."""
+
+
 @dataclass
 class Accounting:
     """Everything a report shows, computed; rendering is :mod:`uncounted.report.publish`."""
@@ -54,6 +58,25 @@ class Accounting:
     provenance: dict[str, Any] = field(default_factory=dict)
     truth: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+
+    def linkage_range(self) -> tuple[float, float] | None:
+        """The lowest lower end and highest upper end of the events intervals on the
+        linkage used and on its two one-sided linkages (:mod:`uncounted.link.one_sided`),
+        or None when the one-sided linkages were not made.
+
+        Not a probability interval: a range of how far the count moves when the
+        linker's uncertain decisions of either kind all go the other way.
+        """
+        from uncounted.link.one_sided import JOINED, UNDONE
+
+        labels = self.sensitivity["linkage"].astype(str) if len(self.sensitivity) else None
+        if labels is None:
+            return None
+        one_sided = labels.str.startswith(f"{UNDONE} (") | labels.str.startswith(f"{JOINED} (")
+        if int(one_sided.sum()) != 2:
+            return None
+        rows = self.sensitivity[one_sided | (labels == USED)]
+        return float(rows["lower"].min()), float(rows["upper"].max())
 
 
 def base_factory(settings: ReportSettings) -> Callable[[], Any]:
@@ -219,7 +242,7 @@ def _sensitivity(
     """The events estimate under each linkage: the one used, then each replicate."""
     from uncounted.estimate.stratified import StratifiedEstimator
 
-    rows = [_sensitivity_row("linkage used", len(events), headline.events)]
+    rows = [_sensitivity_row(USED, len(events), headline.events)]
     for label, report_event in (replicates or {}).items():
         other = stratified_events(reports, sources, report_event, lists, settings)
         fitted = StratifiedEstimator(

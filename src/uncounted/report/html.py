@@ -125,7 +125,12 @@ def render_html(a: Accounting, charts: dict[str, str], lang: Lang, chart_note: s
         (
             t("estimated_events", lang),
             _num(h.events.point),
-            f"{pct} %: {_num(h.events.lower)}–{_num(h.events.upper)}",
+            f"{pct} %: {_num(h.events.lower)}–{_num(h.events.upper)}"
+            + (
+                ""
+                if (span := a.linkage_range()) is None
+                else f"; {t('linkage_range', lang)}: {_num(span[0])}–{_num(span[1])}"
+            ),
         ),
         (
             t("estimated_people", lang),
@@ -214,8 +219,9 @@ def render_html(a: Accounting, charts: dict[str, str], lang: Lang, chart_note: s
     )
     sensitivity_note = "" if len(a.sensitivity) > 1 else _e(t("unavailable_linkage", lang))
     if a.settings.linkage == "splink":
+        one_sided = "" if a.linkage_range() is None else _e(t("one_sided_note", lang))
         sensitivity_note = " ".join(
-            x for x in (_e(t("linker_caveat", lang)), sensitivity_note) if x
+            x for x in (_e(t("linker_caveat", lang)), one_sided, sensitivity_note) if x
         )
     section(
         "linkage",

@@ -119,6 +119,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "collection": ("collection", "수집처"),
     "combination": ("collections that documented the event", "사건을 기록한 수집처 조합"),
     "replicate": ("linkage", "연결"),
+    "one_sided_note": (
+        "The rows 'uncertain joins across collections undone' and 'uncertain lone reports "
+        "joined' move one kind of linkage error at a time. In the first, every report the "
+        "linker was unsure of (a match probability of 0.1 to 0.9 against its event) that "
+        "alone brought its collection into an event other collections told stands alone; "
+        "in the second, every such report left alone joins the event that fits it best. "
+        "The first raises the count, the second lowers it. The headline's range across the "
+        "linker's uncertain decisions runs from the lowest to the highest end of their "
+        "intervals and that of the linkage used: it is not a probability interval.",
+        "'uncertain joins across collections undone' 행과 'uncertain lone reports joined' "
+        "행은 연결 오류를 한 종류씩 움직입니다. 앞의 행에서는 연결기가 확신하지 못한 "
+        "보고(자기 사건과의 일치 확률 0.1~0.9) 가운데 다른 수집처가 기록한 사건에 자기 "
+        "수집처를 혼자 더한 보고를 모두 떼어 냅니다. 뒤의 행에서는 그런 보고 가운데 홀로 "
+        "남은 보고를 가장 잘 맞는 사건에 붙입니다. 앞의 것은 추정치를 높이고 뒤의 것은 "
+        "낮춥니다. 핵심 수치의 '연결기의 불확실한 판단에 따른 범위'는 이 두 행과 사용한 "
+        "연결의 구간 가운데 가장 낮은 끝에서 가장 높은 끝까지이며, 확률 구간이 아닙니다.",
+    ),
+    "linkage_range": (
+        "across the linker's uncertain decisions (see linkage sensitivity)",
+        "연결기의 불확실한 판단에 따른 범위(연결 민감도 참조)",
+    ),
     "unavailable_linkage": (
         "No linkage replicates were drawn for this run.",
         "이 실행에서는 연결 반복 표본을 만들지 않았습니다.",

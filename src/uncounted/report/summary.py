@@ -46,6 +46,14 @@ def _number(value: Any) -> Any:
     return int(number) if number.is_integer() else round(number, 4)
 
 
+def _linkage_range(a: Accounting) -> dict[str, Any]:
+    """``linkage_range`` (``lower``, ``upper``) where the report made one."""
+    span = a.linkage_range()
+    if span is None:
+        return {}
+    return {"linkage_range": {"lower": _number(span[0]), "upper": _number(span[1])}}
+
+
 def headline_dict(estimate: Estimate) -> dict[str, Any]:
     """``method, estimate, lower, upper, level`` and the number observed."""
     return {
@@ -85,7 +93,7 @@ def build_summary(accounting: Accounting) -> dict[str, Any]:
         "settings": a.settings.to_dict(),
         "n_reports": a.n_reports,
         "n_events_documented": len(a.events),
-        "estimate": headline_dict(a.headline.events),
+        "estimate": {**headline_dict(a.headline.events), **_linkage_range(a)},
         "estimate_people": headline_dict(a.headline.people),
         "by_year": records(a.tables.by_year, BY_YEAR_KEYS),
         "methods": [run.to_dict(level) for run in a.methods],
