@@ -101,22 +101,13 @@ def corrected(linked: pd.DataFrame, version: str) -> pd.Series:
 
 
 def headline(casebook: Any, report_event: pd.DataFrame, settings: Any) -> tuple[Any, Any]:
-    from uncounted.report.accounting import base_factory, stratified_events
-    from uncounted.report.headline import estimate_headline
+    from uncounted.report.accounting import headline_of, stratified_events
 
     lists = [str(c) for c in casebook.collections["collection_id"]]
     events = stratified_events(casebook.reports, casebook.sources, report_event, lists, settings)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        h = estimate_headline(
-            events,
-            lists,
-            base_factory(settings),
-            period=settings.period,
-            level=settings.level,
-            seed=settings.seed,
-            people_min_group=settings.people_min_group,
-        )
+        h = headline_of(events, lists, settings)
     return h.events, h.people
 
 

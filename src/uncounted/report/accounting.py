@@ -106,6 +106,19 @@ def stratified_events(
     return events
 
 
+def headline_of(events: pd.DataFrame, lists: list[str], settings: ReportSettings) -> Headline:
+    """The headline (events and people executed) of :func:`stratified_events`' events."""
+    return estimate_headline(
+        events,
+        lists,
+        base_factory(settings),
+        period=settings.period,
+        level=settings.level,
+        seed=settings.seed,
+        people_min_group=settings.people_min_group,
+    )
+
+
 def build_accounting(
     collections: pd.DataFrame,
     sources: pd.DataFrame,
@@ -147,15 +160,7 @@ def build_accounting(
     step("events")
     events = stratified_events(reports, sources, report_event, lists, settings)
     step("headline")
-    headline = estimate_headline(
-        events,
-        lists,
-        base_factory(settings),
-        period=settings.period,
-        level=settings.level,
-        seed=settings.seed,
-        people_min_group=settings.people_min_group,
-    )
+    headline = headline_of(events, lists, settings)
     step("methods")
     methods = _methods(
         events, lists, headline, reports, report_event, sources, collections, settings
