@@ -164,6 +164,30 @@ def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
     assert 1 not in table.index
 
 
+def test_a_report_alone_is_asked_about_the_event_that_fits_it_best() -> None:
+    from uncounted.link.refine import alternatives, fit_table
+
+    # R2 (county b, hanging) stands alone; R3-R4's event (county b, hanging) fits it
+    # better than R0-R1's. Standing alone counts as even odds (score 0).
+    features = _features(
+        [
+            _report("R0", "S0"),
+            _report("R1", "S1"),
+            _report("R2", "S2", county="KP-01-b", method="hanging"),
+            _report("R3", "S3", county="KP-01-b", method="hanging", date_start=DAY + 9),
+            _report("R4", "S4", county="KP-01-b", method="hanging", date_start=DAY + 9),
+        ]
+    )
+    candidates = pd.DataFrame({"id_l": ["R0", "R2", "R2", "R0"], "id_r": ["R1", "R3", "R0", "R4"]})
+    labels = np.array([0, 0, 2, 1, 1])
+    fits = fit_table(features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1))
+    table = alternatives(fits, labels).set_index("report")
+    assert table.loc[2, "event"] == 2 and table.loc[2, "score"] == 0.0
+    assert table.loc[2, "alternative"] == 1
+    best = fits[(fits["r"] == 2)]["s"].max()
+    assert table.loc[2, "alternative_score"] == best
+
+
 def test_the_event_review_queue_asks_the_most_valuable_question_first() -> None:
     from uncounted.link.review import event_review_queue
 

@@ -359,14 +359,21 @@ def alternatives(table: pd.DataFrame, labels: IntArray) -> pd.DataFrame:
     DataFrame
         ``report`` (position), ``event`` and ``score`` (its own cluster, scored without
         it), ``alternative`` and ``alternative_score`` (the best other cluster), scores
-        being match weights plus the size prior of :func:`refine_clusters`. Reports with
-        no other cluster to go to, reports alone, and ``fixed`` ones are left out.
+        being match weights plus the size prior of :func:`refine_clusters`. A report
+        alone scores 0 for its own event (even odds: standing alone is what it does
+        unless the evidence says otherwise). Reports with no other cluster to go to, and
+        ``fixed`` ones, are left out.
     """
     labels = np.asarray(labels, dtype=np.int64)
     table = table.sort_values(["s", "c"], ascending=[False, True], kind="stable")
     current = labels[table["r"].to_numpy()] == table["c"].to_numpy()
     own = table[current].drop_duplicates("r")[["r", "c", "s"]]
     other = table[~current].drop_duplicates("r")[["r", "c", "s"]]
+    alone = np.bincount(labels)[labels] == 1
+    lone = other[alone[other["r"].to_numpy()]]
+    own = pd.concat(
+        [own, pd.DataFrame({"r": lone["r"], "c": labels[lone["r"].to_numpy()], "s": 0.0})]
+    )
     both = own.merge(other, on="r", suffixes=("", "_alt")).sort_values("r")
     return pd.DataFrame(
         {

@@ -7,8 +7,9 @@ with the strongest single pieces of evidence pulling both ways.
 
 For events there is a better question than a pair the model is unsure of: *does this
 report belong to that other event?* (:func:`event_review_queue`). Every report was
-weighed against its own event and the others it could join; where the best other event
-comes close, a reviewer compares the report with the most typical report of that event.
+weighed against its own event and the others it could join (a report alone, against
+even odds of staying alone); where the best other event comes close, a reviewer compares
+the report with the most typical report of that event.
 A "match" moves the report there, a "no match" settles that it stays. Questions are
 ranked by the chance that the report is in the wrong event times the number of report
 pairs that moving it would change (the sizes of both events): on simulated worlds 200
