@@ -137,11 +137,8 @@ def test_a_cannot_link_keeps_two_reports_apart() -> None:
     assert free[3] == free[1]
 
 
-def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
-    from uncounted.link.refine import alternatives, fit_table
-
-    # Two events: R0-R2 in county a (R2 tells county b: it may belong to the other),
-    # R3-R4 in county b.
+def _county_a_and_b() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """R0-R1 in county a; R2 tells county b and hanging, like R3-R4 (some days later)."""
     features = _features(
         [
             _report("R0", "S0"),
@@ -152,9 +149,22 @@ def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
         ]
     )
     candidates = pd.DataFrame({"id_l": ["R0", "R2", "R2", "R0"], "id_r": ["R1", "R3", "R0", "R4"]})
-    labels = np.array([0, 0, 0, 1, 1])
+    return features, candidates
+
+
+def _alternatives_of(labels: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fit table and the alternatives (indexed by report) of these five reports."""
+    from uncounted.link.refine import alternatives, fit_table
+
+    features, candidates = _county_a_and_b()
     fits = fit_table(features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1))
-    table = alternatives(fits, labels).set_index("report")
+    return fits, alternatives(fits, labels).set_index("report")
+
+
+def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
+    # Two events: R0-R2 in county a (R2 tells county b: it may belong to the other),
+    # R3-R4 in county b.
+    _, table = _alternatives_of(np.array([0, 0, 0, 1, 1]))
     # R2 against its own (R0, R1: county and method differ) and against R3-R4's event
     # (county and method agree, the date differs): the other event fits it better.
     assert table.loc[2, "event"] == 0 and table.loc[2, "alternative"] == 1
@@ -165,23 +175,9 @@ def test_alternatives_name_each_report_s_own_event_and_the_best_other() -> None:
 
 
 def test_a_report_alone_is_asked_about_the_event_that_fits_it_best() -> None:
-    from uncounted.link.refine import alternatives, fit_table
-
     # R2 (county b, hanging) stands alone; R3-R4's event (county b, hanging) fits it
     # better than R0-R1's. Standing alone counts as even odds (score 0).
-    features = _features(
-        [
-            _report("R0", "S0"),
-            _report("R1", "S1"),
-            _report("R2", "S2", county="KP-01-b", method="hanging"),
-            _report("R3", "S3", county="KP-01-b", method="hanging", date_start=DAY + 9),
-            _report("R4", "S4", county="KP-01-b", method="hanging", date_start=DAY + 9),
-        ]
-    )
-    candidates = pd.DataFrame({"id_l": ["R0", "R2", "R2", "R0"], "id_r": ["R1", "R3", "R0", "R4"]})
-    labels = np.array([0, 0, 2, 1, 1])
-    fits = fit_table(features, labels, candidates, _agreement_scorer, RefineSettings(near_days=-1))
-    table = alternatives(fits, labels).set_index("report")
+    fits, table = _alternatives_of(np.array([0, 0, 2, 1, 1]))
     assert table.loc[2, "event"] == 2 and table.loc[2, "score"] == 0.0
     assert table.loc[2, "alternative"] == 1
     best = fits[(fits["r"] == 2)]["s"].max()
