@@ -312,12 +312,10 @@ def link_records(
     event_model, event_pairs, event_labels, event_linker = _link_events(
         features, report_constraints, settings, clock
     )
-    fits = event_linker.fits(event_labels) if event_linker is not None else None
-    event_review = (
-        event_linker.review(event_labels, fits)
-        if event_linker is not None and fits is not None
-        else None
-    )
+    fits = event_review = None
+    if event_linker is not None:
+        fits = event_linker.fits(event_labels)
+        event_review = event_linker.review(event_labels, fits)
     clock.lap("event_review")
     report_event = pd.DataFrame(
         {"report_id": features["unique_id"].to_numpy(), "event_id": _ids("EV", event_labels, 6)}

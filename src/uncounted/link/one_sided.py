@@ -9,8 +9,10 @@ once, and the linker's two kinds of error move them in opposite directions:
 * a report left alone is an event seen once; if it belongs to an event the linker built
   from other reports, that event seen once is made up and the estimate rises.
 
-On simulated worlds each error alone moves the count by about 30 % and the linker's count
-is near the truth only where the two cancel (docs/report.md, "Linkage and the count").
+On simulated worlds, undoing the false overlaps alone raises the count by about a third
+of the truth and joining the split-off reports alone lowers it by about an eighth; the
+linker's count is near the truth only where the two cancel (docs/report.md, "The two
+errors, one at a time").
 Clustering at other thresholds moves both errors together, so its rows understate how far
 the count hangs on the linker. These two linkages move one at a time, and only the
 decisions the linker is unsure of: those whose match weight against the event's consensus
@@ -27,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from uncounted.link.refine import _renumber
 from uncounted.link.review import UNCERTAIN_BAND
 
 __all__ = ["JOINED", "UNDONE", "one_sided_linkages", "uncertain_weights"]
@@ -76,22 +79,14 @@ def one_sided_linkages(
         :data:`UNDONE` and :data:`JOINED` to the event of each report (numbered from 0).
     """
     labels = np.asarray(labels, dtype=np.int64)
-    n = len(labels)
-    low, high = uncertain_weights(band)
-    movable = ~fixed if fixed is not None else np.ones(n, dtype=bool)
+    bounds = uncertain_weights(band)
+    movable = ~fixed if fixed is not None else np.ones(len(labels), dtype=bool)
     report = fits["r"].to_numpy(dtype=np.int64)
     own = labels[report] == fits["c"].to_numpy(dtype=np.int64)
     weights = fits["w"].to_numpy(dtype=float)
     return {
-        UNDONE: _undone(features, labels, report[own], weights[own], (low, high), movable),
-        JOINED: _joined(
-            features,
-            labels,
-            fits[~own],
-            (low, high),
-            movable,
-            cannot_link,
-        ),
+        UNDONE: _undone(features, labels, report[own], weights[own], bounds, movable),
+        JOINED: _joined(features, labels, fits[~own], bounds, movable, cannot_link),
     }
 
 
@@ -127,8 +122,8 @@ def _joined(
     cannot_link: Sequence[tuple[str, str]],
 ) -> IntArray:
     """Reports alone join the event of two or more reports that fits them best (by
-    score, as refinement chooses) when its weight is in the band and no report of their source, nor one a
-    reviewer kept apart from them, is in it; the surest joins are made first."""
+    score, as refinement chooses) when its weight is in the band and no report of their
+    source, nor one a reviewer kept apart from them, is in it; surest joins first."""
     sizes = np.bincount(labels)
     alone = (sizes[labels] == 1) & movable
     best = others.sort_values(["s", "c"], ascending=[False, True], kind="stable")
@@ -153,8 +148,3 @@ def _joined(
         out[r] = c
         tokens.update({f"s:{sources[r]}", f"r:{ids[r]}"})
     return _renumber(out)
-
-
-def _renumber(labels: IntArray) -> IntArray:
-    codes, _ = pd.factorize(pd.Series(labels))
-    return np.asarray(codes, dtype=np.int64)

@@ -69,9 +69,9 @@ class Accounting:
         """
         from uncounted.link.one_sided import JOINED, UNDONE
 
-        labels = self.sensitivity["linkage"].astype(str) if len(self.sensitivity) else None
-        if labels is None:
+        if len(self.sensitivity) == 0:
             return None
+        labels = self.sensitivity["linkage"].astype(str)
         one_sided = labels.str.startswith(f"{UNDONE} (") | labels.str.startswith(f"{JOINED} (")
         if int(one_sided.sum()) != 2:
             return None
